@@ -1,0 +1,1 @@
+"""The `ospo` command line (Typer + Rich)."""

@@ -1,0 +1,25 @@
+"""The `ospo` Typer application: one sub-command per module of this package."""
+
+from __future__ import annotations
+
+import typer
+
+from ospo.cli.inventory_cmd import inventory
+
+app = typer.Typer(
+    name="ospo",
+    help="The software an Open Source Program Office runs on.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("inventory")(inventory)
+
+
+@app.callback()
+def _root() -> None:
+    """Inventory, licences, vulnerabilities and policy for everything you ship."""
+
+
+def main() -> None:
+    app()

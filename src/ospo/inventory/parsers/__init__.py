@@ -1,0 +1,1 @@
+"""One module per manifest/lockfile format; each exports PARSER (or PARSERS)."""

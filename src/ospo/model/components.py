@@ -1,0 +1,121 @@
+"""Components (packages) and the dependency graph between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ospo.model.errors import FileProblem
+
+
+class Scope(StrEnum):
+    """Why a component is in the tree; ordered from most to least shipped."""
+
+    RUNTIME = "runtime"
+    OPTIONAL = "optional"
+    DEV = "dev"
+    TEST = "test"
+
+    @property
+    def rank(self) -> int:
+        return _SCOPE_RANK[self]
+
+
+_SCOPE_RANK = {Scope.RUNTIME: 0, Scope.OPTIONAL: 1, Scope.DEV: 2, Scope.TEST: 3}
+
+
+def merge_scope(a: Scope, b: Scope) -> Scope:
+    """When one package is reached several ways, the most shipped way wins."""
+    return a if a.rank <= b.rank else b
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a fact came from: a path relative to the scanned root, and lines if known."""
+
+    path: str
+    line: int | None = None
+    end_line: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.path
+        if self.end_line is not None and self.end_line != self.line:
+            return f"{self.path}:{self.line}-{self.end_line}"
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Hash:
+    """A content digest as the source states it; `algorithm` is lower case, e.g. ``sha256``."""
+
+    algorithm: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Component:
+    """One package at one version (or one declared range when nothing pins it).
+
+    `purl` is the identity: two records with the same purl are the same component, found in
+    possibly several places (`locations`). `ecosystem` is the purl type (``npm``, ``pypi``,
+    ``cargo``, ``golang``, ``maven``, ``gem``, ``composer``, ``nuget``, ``swift``, ``pub``).
+    `resolved` is False when only a declared range is known (e.g. package.json without a
+    lockfile); then `version` is None and `declared_range` holds the requirement.
+    `direct` is None when the source cannot tell.
+    """
+
+    purl: str
+    name: str
+    version: str | None
+    ecosystem: str
+    namespace: str | None = None
+    scope: Scope = Scope.RUNTIME
+    direct: bool | None = None
+    resolved: bool = True
+    declared_range: str | None = None
+    declared_license: str | None = None
+    hashes: tuple[Hash, ...] = ()
+    locations: tuple[Location, ...] = ()
+    download_url: str | None = None
+    description: str | None = None
+    homepage: str | None = None
+    properties: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        if self.namespace:
+            sep = "/" if self.ecosystem in ("npm", "composer", "golang", "swift") else ":"
+            return f"{self.namespace}{sep}{self.name}"
+        return self.name
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """`ref` depends directly on each ref in `depends_on` (refs are purls or project refs)."""
+
+    ref: str
+    depends_on: tuple[str, ...]
+
+
+@dataclass
+class ManifestResult:
+    """What one parser read from one file.
+
+    `root` is the project the file describes, when it names one (package.json, pom.xml,
+    Cargo.toml...). Edges are (from_ref, to_ref) pairs; parsers use `root_ref` for edges that
+    start at the project itself. `notes` carries things reported rather than dropped (URL
+    requirements, unsupported constructs), each a FileProblem of kind ``unsupported`` or
+    ``note``.
+    """
+
+    path: str
+    ecosystem: str
+    root: Component | None = None
+    components: list[Component] = field(default_factory=list)
+    edges: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[FileProblem] = field(default_factory=list)
+
+    @property
+    def root_ref(self) -> str:
+        return self.root.purl if self.root is not None else f"file:{self.path}"

@@ -1,0 +1,1 @@
+"""sbom (see ARCHITECTURE.md)."""

@@ -1,0 +1,1 @@
+"""vulns (see ARCHITECTURE.md)."""
