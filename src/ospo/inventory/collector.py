@@ -6,6 +6,8 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from packageurl import PackageURL
+
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.registry import all_parsers
 from ospo.model import (
@@ -149,8 +151,9 @@ def merge_results(
     resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]] = defaultdict(
         lambda: defaultdict(list)
     )
+    edge_folders: dict[tuple[str, str], str] = {}
     for result in sorted(results, key=lambda r: r.path):
-        folder = posixpath.dirname(result.path)
+        folder = environment_folder(result.path)
         if result.root is not None:
             prev = projects.get(result.root.purl)
             projects[result.root.purl] = _merge(prev, result.root) if prev else result.root
@@ -160,13 +163,15 @@ def merge_results(
             if comp.resolved:
                 resolved_in[(folder, comp.ecosystem)][_key(comp)].append(comp.purl)
         edges.update(result.edges)
+        for edge in result.edges:
+            edge_folders.setdefault(edge, environment_folder(result.path))
 
     replaced: dict[str, str] = {}
     for purl, comp in list(by_purl.items()):
         if comp.resolved:
             continue
         for loc in comp.locations:
-            target = _find_pin(resolved_in, posixpath.dirname(loc.path), comp)
+            target = _find_pin(resolved_in, environment_folder(loc.path), comp)
             if target is not None:
                 replaced[purl] = target
                 break
@@ -182,10 +187,26 @@ def merge_results(
             declared_license=pinned.declared_license or declared.declared_license,
         )
 
+    # Edges may name a dependency by a versionless purl (a METADATA Requires-Dist, a
+    # package.json range): link it to the pin of that name in the same environment.
+    dangling: dict[str, str | None] = {}
+    for src, dst in edges:
+        for ref in (src, dst):
+            if ref in by_purl or ref in projects or ref in replaced or ref in dangling:
+                continue
+            dangling[ref] = _pin_for_ref(resolved_in, ref, edge_folders.get((src, dst), ""))
+
     graph: dict[str, set[str]] = defaultdict(set)
     for src, dst in edges:
         src = replaced.get(src, src)
         dst = replaced.get(dst, dst)
+        if src in dangling:
+            src = dangling[src] or src
+        if dst in dangling:
+            target = dangling[dst]
+            if target is None:
+                continue  # names something not installed here (e.g. an unused extra)
+            dst = target
         if src != dst:
             graph[src].add(dst)
     dependencies = [Dependency(ref, tuple(sorted(targets))) for ref, targets in sorted(graph.items())]
@@ -213,3 +234,38 @@ def _find_pin(
         if not folder:
             return None
         folder = posixpath.dirname(folder)
+
+
+def environment_folder(path: str) -> str:
+    """The folder whose packages a file's dependency names refer to.
+
+    For a lockfile or manifest that is its own folder. Installed records live one level
+    down in their environment (`site-packages/x-1.0.dist-info/METADATA`,
+    `node_modules/x/package.json`), so their environment is the folder holding them.
+    """
+    folder = posixpath.dirname(path)
+    parts = folder.split("/") if folder else []
+    if parts and parts[-1].endswith((".dist-info", ".egg-info")):
+        return "/".join(parts[:-1])
+    if "node_modules" in parts:
+        return "/".join(parts[: parts.index("node_modules")])
+    return folder
+
+
+def _pin_for_ref(
+    resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]],
+    ref: str,
+    folder: str,
+) -> str | None:
+    if not ref.startswith("pkg:"):
+        return None
+    try:
+        parsed = PackageURL.from_string(ref)
+    except ValueError:
+        return None
+    if parsed.version:
+        return None
+    probe = Component(
+        purl=ref, name=parsed.name, version=None, ecosystem=parsed.type, namespace=parsed.namespace
+    )
+    return _find_pin(resolved_in, folder, probe)
