@@ -152,6 +152,9 @@ def merge_results(
         lambda: defaultdict(list)
     )
     edge_folders: dict[tuple[str, str], str] = {}
+    # A lockfile names an in-tree project (a workspace) by its manifest, "file:<path>";
+    # when that manifest was parsed and names its project, the ref becomes the project's.
+    project_of_file = {f"file:{r.path}": r.root.purl for r in results if r.root is not None}
     for result in sorted(results, key=lambda r: r.path):
         folder = environment_folder(result.path)
         if result.root is not None:
@@ -162,21 +165,33 @@ def merge_results(
             by_purl[comp.purl] = _merge(prev_c, comp) if prev_c else comp
             if comp.resolved:
                 resolved_in[(folder, comp.ecosystem)][_key(comp)].append(comp.purl)
-        edges.update(result.edges)
-        for edge in result.edges:
+        for src, dst in result.edges:
+            edge = (project_of_file.get(src, src), project_of_file.get(dst, dst))
+            edges.add(edge)
             edge_folders.setdefault(edge, environment_folder(result.path))
 
+    project_by_key: dict[tuple[str, str | None, str], str] = {}
+    for project in projects.values():
+        project_by_key.setdefault(_key(project), project.purl)
     replaced: dict[str, str] = {}
     for purl, comp in list(by_purl.items()):
         if comp.resolved:
             continue
         for loc in comp.locations:
-            target = _find_pin(resolved_in, environment_folder(loc.path), comp)
+            target = _find_pin(resolved_in, environment_folder(loc.path), comp, by_purl)
             if target is not None:
                 replaced[purl] = target
                 break
+        else:
+            # No pin, but an in-tree project of that name: a workspace sibling, not a
+            # third-party component.
+            project_purl = project_by_key.get(_key(comp))
+            if project_purl is not None:
+                replaced[purl] = project_purl
     for purl, target in replaced.items():
         declared = by_purl.pop(purl)
+        if target not in by_purl:
+            continue  # folded into a project
         pinned = by_purl[target]
         by_purl[target] = replace(
             pinned,
@@ -194,21 +209,37 @@ def merge_results(
         for ref in (src, dst):
             if ref in by_purl or ref in projects or ref in replaced or ref in dangling:
                 continue
-            dangling[ref] = _pin_for_ref(resolved_in, ref, edge_folders.get((src, dst), ""))
+            dangling[ref] = _pin_for_ref(
+                resolved_in, ref, edge_folders.get((src, dst), ""), by_purl, project_by_key
+            )
 
     graph: dict[str, set[str]] = defaultdict(set)
+    linked: list[tuple[str, str]] = []  # edges whose target was a versionless name
     for src, dst in edges:
         src = replaced.get(src, src)
-        dst = replaced.get(dst, dst)
         if src in dangling:
             src = dangling[src] or src
-        if dst in dangling:
-            target = dangling[dst]
+        if dst in replaced or dst in dangling:
+            target = replaced.get(dst) or dangling.get(dst)
             if target is None:
                 continue  # names something not installed here (e.g. an unused extra)
-            dst = target
+            linked.append((src, target))
+            continue
         if src != dst:
             graph[src].add(dst)
+    # A versionless edge only guesses the pin (the first of its name in the environment);
+    # when the source already has an exact edge to a version of that name, the exact one
+    # stands alone (several versions of one package coexist in node_modules).
+    for src, dst in linked:
+        if src == dst:
+            continue
+        target_comp = by_purl.get(dst)
+        if target_comp is not None and any(
+            (other := by_purl.get(t)) is not None and _key(other) == _key(target_comp)
+            for t in graph.get(src, ())
+        ):
+            continue
+        graph[src].add(dst)
     dependencies = [Dependency(ref, tuple(sorted(targets))) for ref, targets in sorted(graph.items())]
     return Inventory(
         root=root,
@@ -225,12 +256,36 @@ def _find_pin(
     resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]],
     folder: str,
     comp: Component,
+    by_purl: dict[str, Component],
 ) -> str | None:
+    """The pin of `comp`'s name in its folder or the nearest ancestor that has one.
+
+    Several versions of a name can be pinned in one environment (npm nests them): prefer
+    the one the lockfile itself says is direct, then one whose declared range matches,
+    then one it does not say is indirect, then the first by purl.
+    """
     key = _key(comp)
     while True:
         found = resolved_in.get((folder, comp.ecosystem))
         if found and key in found:
-            return sorted(found[key])[0]
+            candidates = sorted(set(found[key]))
+            if len(candidates) == 1:
+                return candidates[0]
+
+            def preference(purl: str) -> tuple[int, int, str]:
+                pin = by_purl.get(purl)
+                if pin is None:
+                    return (3, 1, purl)
+                rank = 0 if pin.direct else (1 if pin.direct is None else 2)
+                if comp.declared_range and pin.declared_range == comp.declared_range:
+                    same_range = 0
+                elif _satisfies(pin, comp.declared_range):
+                    same_range = 0
+                else:
+                    same_range = 1
+                return (rank, same_range, purl)
+
+            return min(candidates, key=preference)
         if not folder:
             return None
         folder = posixpath.dirname(folder)
@@ -252,10 +307,29 @@ def environment_folder(path: str) -> str:
     return folder
 
 
+def _satisfies(pin: Component, declared_range: str | None) -> bool:
+    """Whether a pinned version satisfies a declared range (univers; False when unsure)."""
+    if not declared_range or pin.version is None:
+        return False
+    if pin.version == declared_range:
+        return True
+    try:
+        from univers.version_range import RANGE_CLASS_BY_SCHEMES
+
+        range_class = RANGE_CLASS_BY_SCHEMES.get(pin.ecosystem)
+        if range_class is None:
+            return False
+        return bool(range_class.version_class(pin.version) in range_class.from_native(declared_range))
+    except Exception:  # noqa: BLE001 - univers raises many kinds on odd ranges; unsure is False
+        return False
+
+
 def _pin_for_ref(
     resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]],
     ref: str,
     folder: str,
+    by_purl: dict[str, Component],
+    project_by_key: dict[tuple[str, str | None, str], str],
 ) -> str | None:
     if not ref.startswith("pkg:"):
         return None
@@ -268,4 +342,4 @@ def _pin_for_ref(
     probe = Component(
         purl=ref, name=parsed.name, version=None, ecosystem=parsed.type, namespace=parsed.namespace
     )
-    return _find_pin(resolved_in, folder, probe)
+    return _find_pin(resolved_in, folder, probe, by_purl) or project_by_key.get(_key(probe))
