@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from packageurl import PackageURL
 
@@ -111,9 +112,14 @@ def _merge(a: Component, b: Component) -> Component:
         direct = False
     else:
         direct = None
+    if a.scope_known == b.scope_known:
+        scope = merge_scope(a.scope, b.scope)
+    else:
+        scope = a.scope if a.scope_known else b.scope
     return replace(
         a,
-        scope=merge_scope(a.scope, b.scope),
+        scope=scope,
+        scope_known=a.scope_known or b.scope_known,
         direct=direct,
         declared_license=a.declared_license or b.declared_license,
         hashes=tuple(sorted(set(a.hashes) | set(b.hashes))),
@@ -197,6 +203,7 @@ def merge_results(
             pinned,
             direct=True,
             scope=merge_scope(pinned.scope, declared.scope) if pinned.direct else declared.scope,
+            scope_known=pinned.scope_known or declared.scope_known,
             declared_range=pinned.declared_range or declared.declared_range,
             locations=tuple(sorted(set(pinned.locations) | set(declared.locations), key=_loc_key)),
             declared_license=pinned.declared_license or declared.declared_license,
@@ -277,9 +284,9 @@ def _find_pin(
                 if pin is None:
                     return (3, 1, purl)
                 rank = 0 if pin.direct else (1 if pin.direct is None else 2)
-                if comp.declared_range and pin.declared_range == comp.declared_range:
-                    same_range = 0
-                elif _satisfies(pin, comp.declared_range):
+                if (comp.declared_range and pin.declared_range == comp.declared_range) or _satisfies(
+                    pin, comp.declared_range
+                ):
                     same_range = 0
                 else:
                     same_range = 1
@@ -316,11 +323,11 @@ def _satisfies(pin: Component, declared_range: str | None) -> bool:
     try:
         from univers.version_range import RANGE_CLASS_BY_SCHEMES
 
-        range_class = RANGE_CLASS_BY_SCHEMES.get(pin.ecosystem)
+        range_class: Any = RANGE_CLASS_BY_SCHEMES.get(pin.ecosystem)
         if range_class is None:
             return False
         return bool(range_class.version_class(pin.version) in range_class.from_native(declared_range))
-    except Exception:  # noqa: BLE001 - univers raises many kinds on odd ranges; unsure is False
+    except Exception:
         return False
 
 

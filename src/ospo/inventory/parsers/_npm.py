@@ -6,6 +6,7 @@ lockfile, so a package found by two of them merges into one component.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -69,6 +70,7 @@ def npm_component(
     hashes: tuple[Hash, ...] = (),
     download_url: str | None = None,
     properties: tuple[tuple[str, str], ...] = (),
+    scope_known: bool = True,
 ) -> Component:
     """A Component for an npm package (the same fields `purls.component` fills, faster)."""
     namespace, name = split_name(full_name)
@@ -87,6 +89,7 @@ def npm_component(
         locations=(Location(path, line),),
         download_url=download_url,
         properties=properties,
+        scope_known=scope_known,
     )
 
 
@@ -208,6 +211,32 @@ class KeyLines:
                 self._cursor = pos + 1
                 return self._lines[pos]
         return None
+
+
+_ANY_KEY = re.compile(r'^[ \t]*"((?:[^"\\\n]|\\.)*)"[ \t]*:', re.M)
+
+
+class AnyKeyLines:
+    """Lines of every `"key":` that starts a line; `after(key, line)` finds the first at or
+    after a line (a dependency after its section's key)."""
+
+    def __init__(self, text: str) -> None:
+        self._index: dict[str, list[int]] = {}
+        line = 1
+        last = 0
+        for match in _ANY_KEY.finditer(text):
+            line += text.count("\n", last, match.start())
+            last = match.start()
+            self._index.setdefault(match.group(1), []).append(line)
+
+    def after(self, key: str, line: int | None) -> int | None:
+        lines = self._index.get(key)
+        if not lines:
+            return None
+        if line is None:
+            return lines[0]
+        pos = bisect.bisect_left(lines, line)
+        return lines[pos] if pos < len(lines) else None
 
 
 def str_dict(value: object) -> Iterator[tuple[str, str]]:

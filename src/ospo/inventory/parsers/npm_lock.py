@@ -162,7 +162,9 @@ def _parse_packages(path: str, text: str, packages: dict[str, Any]) -> ManifestR
             path,
             line=line,
             scope=_scope(entry),
-            direct=None if hidden else False,
+            # The hidden lockfile has no root entry: a top-level package may be direct,
+            # a nested one cannot be (the project resolves its names at the top).
+            direct=None if hidden and _parent_dir(key) == "" else False,
             declared_license=license_expression(entry.get("license"), entry.get("licenses")),
             hashes=hashes_from_integrity(entry.get("integrity")),
             download_url=download_url,

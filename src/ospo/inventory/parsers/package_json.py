@@ -19,6 +19,7 @@ from ospo.inventory.parsers._npm import (
     PROP_ALIAS,
     PROP_PEER,
     PROP_RESOLVED,
+    AnyKeyLines,
     hashes_from_integrity,
     is_non_registry,
     license_expression,
@@ -63,7 +64,7 @@ def parse(path: str, text: str) -> ManifestResult:
     installed = installed_name(path)
     if installed is not None:
         return _parse_installed(path, data, installed)
-    return _parse_project(path, data)
+    return _parse_project(path, data, AnyKeyLines(text))
 
 
 def _parse_installed(path: str, data: dict[str, Any], installed_as: str) -> ManifestResult:
@@ -90,6 +91,7 @@ def _parse_installed(path: str, data: dict[str, Any], installed_as: str) -> Mani
         hashes=hashes_from_integrity(data.get("_integrity")),
         download_url=download,
         properties=tuple(props),
+        scope_known=False,
     )
     comp = _describe(comp, data)
     result.components.append(comp)
@@ -122,7 +124,7 @@ def _declared_name(dep: object, spec: object) -> str | None:
     return dep if valid_name(dep) else None
 
 
-def _parse_project(path: str, data: dict[str, Any]) -> ManifestResult:
+def _parse_project(path: str, data: dict[str, Any], lines: AnyKeyLines) -> ManifestResult:
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     name = data.get("name")
     version = data.get("version")
@@ -145,18 +147,22 @@ def _parse_project(path: str, data: dict[str, Any]) -> ManifestResult:
         deps = data.get(kind)
         if deps is None:
             continue
+        section_line = lines.after(kind, None)
         if not isinstance(deps, dict):
-            result.notes.append(FileProblem(path, "unsupported", f"`{kind}` is not an object"))
+            result.notes.append(FileProblem(path, "unsupported", f"`{kind}` is not an object", section_line))
             continue
         for dep, spec in deps.items():
+            line = lines.after(dep, section_line)
             if not isinstance(spec, str):
                 result.notes.append(
-                    FileProblem(path, "unsupported", f"{kind}: {dep!r} has a non-string range")
+                    FileProblem(path, "unsupported", f"{kind}: {dep!r} has a non-string range", line)
                 )
                 continue
             target = _declared_name(dep, spec)
             if target is None:
-                result.notes.append(FileProblem(path, "unsupported", f"{kind}: bad package name {dep!r}"))
+                result.notes.append(
+                    FileProblem(path, "unsupported", f"{kind}: bad package name {dep!r}", line)
+                )
                 continue
             alias = parse_alias(spec)
             props_d: list[tuple[str, str]] = []
@@ -168,6 +174,7 @@ def _parse_project(path: str, data: dict[str, Any]) -> ManifestResult:
                 target,
                 None,
                 path,
+                line=line,
                 scope=scope,
                 direct=True,
                 declared_range=alias[1] if alias else spec,

@@ -62,12 +62,10 @@ def _entry_lines(text: str) -> dict[str, int]:
     return found
 
 
-def _version_of(data: dict[str, Any]) -> float:
-    raw = data.get("lockfileVersion")
-    try:
-        return float(str(raw).split(".")[0] + "." + (str(raw).split(".") + ["0"])[1][:3])
-    except ValueError:
-        return 0.0
+def _major_version(data: dict[str, Any]) -> int:
+    """lockfileVersion is 5.4 (a number), '6.0' or '9.0' (strings): its major part."""
+    match = re.match(r"\s*(\d{1,3})(?:\.\d+)?\s*$", str(data.get("lockfileVersion")))
+    return int(match.group(1)) if match else 0
 
 
 def split_key(key: str, major: int) -> tuple[str, str, str]:
@@ -111,10 +109,9 @@ def _dep_key(dep: str, value: str, major: int) -> str:
 
 def parse(path: str, text: str) -> ManifestResult:
     data = _load_yaml(path, text)
-    version = _version_of(data)
-    if version < 5 or version >= 10:
+    major = _major_version(data)
+    if major < 5 or major > 9:
         raise ParseError(path, f"unsupported lockfileVersion {data.get('lockfileVersion')!r}")
-    major = int(version)
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     lines = _entry_lines(text)
     packages = data.get("packages") or {}

@@ -166,6 +166,7 @@ def _parse_classic(path: str, text: str) -> ManifestResult:
             hashes=hashes,
             download_url=download or None,
             properties=tuple(props),
+            scope_known=False,
         )
         prev = comps.get(comp.purl)
         if prev is None:
@@ -307,6 +308,7 @@ def _berry_ref(
         line=line,
         scope=Scope.RUNTIME,
         properties=tuple(props),
+        scope_known=False,
     )
     prev = comps.get(comp.purl)
     if prev is None:
