@@ -152,12 +152,14 @@ def merge_results(
     """
     by_purl: dict[str, Component] = {}
     projects: dict[str, Component] = {}
-    edges: set[tuple[str, str]] = set()
+    # Declared ranges stay apart per manifest until folded: two manifests naming one
+    # package may be pinned to different versions (npm and pnpm workspaces do that).
+    declared: list[tuple[str, Component]] = []
+    edges: dict[tuple[str, str, str], None] = {}  # (manifest, src, dst), in order
     # (folder, ecosystem) -> key -> resolved purls found there
     resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    edge_folders: dict[tuple[str, str], str] = {}
     # A lockfile names an in-tree project (a workspace) by its manifest, "file:<path>";
     # when that manifest was parsed and names its project, the ref becomes the project's.
     project_of_file = {f"file:{r.path}": r.root.purl for r in results if r.root is not None}
@@ -167,67 +169,61 @@ def merge_results(
             prev = projects.get(result.root.purl)
             projects[result.root.purl] = _merge(prev, result.root) if prev else result.root
         for comp in result.components:
+            if not comp.resolved:
+                declared.append((result.path, comp))
+                continue
             prev_c = by_purl.get(comp.purl)
             by_purl[comp.purl] = _merge(prev_c, comp) if prev_c else comp
-            if comp.resolved:
-                resolved_in[(folder, comp.ecosystem)][_key(comp)].append(comp.purl)
+            resolved_in[(folder, comp.ecosystem)][_key(comp)].append(comp.purl)
         for src, dst in result.edges:
-            edge = (project_of_file.get(src, src), project_of_file.get(dst, dst))
-            edges.add(edge)
-            edge_folders.setdefault(edge, environment_folder(result.path))
+            edges[(result.path, project_of_file.get(src, src), project_of_file.get(dst, dst))] = None
 
     project_by_key: dict[tuple[str, str | None, str], str] = {}
     for project in projects.values():
         project_by_key.setdefault(_key(project), project.purl)
-    replaced: dict[str, str] = {}
-    for purl, comp in list(by_purl.items()):
-        if comp.resolved:
-            continue
-        for loc in comp.locations:
-            target = _find_pin(resolved_in, environment_folder(loc.path), comp, by_purl)
-            if target is not None:
-                replaced[purl] = target
-                break
-        else:
+    replaced: dict[tuple[str, str], str] = {}  # (manifest, declared purl) -> pin or project
+    for manifest, comp in declared:
+        target = _find_pin(resolved_in, environment_folder(manifest), comp, by_purl)
+        if target is None:
             # No pin, but an in-tree project of that name: a workspace sibling, not a
             # third-party component.
-            project_purl = project_by_key.get(_key(comp))
-            if project_purl is not None:
-                replaced[purl] = project_purl
-    for purl, target in replaced.items():
-        declared = by_purl.pop(purl)
-        if target not in by_purl:
+            target = project_by_key.get(_key(comp))
+        if target is None:
+            prev_c = by_purl.get(comp.purl)
+            by_purl[comp.purl] = _merge(prev_c, comp) if prev_c else comp
+            continue
+        replaced[(manifest, comp.purl)] = target
+        pinned = by_purl.get(target)
+        if pinned is None:
             continue  # folded into a project
-        pinned = by_purl[target]
         by_purl[target] = replace(
             pinned,
             direct=True,
-            scope=merge_scope(pinned.scope, declared.scope) if pinned.direct else declared.scope,
-            scope_known=pinned.scope_known or declared.scope_known,
-            declared_range=pinned.declared_range or declared.declared_range,
-            locations=tuple(sorted(set(pinned.locations) | set(declared.locations), key=_loc_key)),
-            declared_license=pinned.declared_license or declared.declared_license,
+            scope=merge_scope(pinned.scope, comp.scope) if pinned.direct else comp.scope,
+            scope_known=pinned.scope_known or comp.scope_known,
+            declared_range=pinned.declared_range or comp.declared_range,
+            locations=tuple(sorted(set(pinned.locations) | set(comp.locations), key=_loc_key)),
+            declared_license=pinned.declared_license or comp.declared_license,
         )
 
     # Edges may name a dependency by a versionless purl (a METADATA Requires-Dist, a
     # package.json range): link it to the pin of that name in the same environment.
-    dangling: dict[str, str | None] = {}
-    for src, dst in edges:
+    dangling: dict[tuple[str, str], str | None] = {}
+    for manifest, src, dst in edges:
         for ref in (src, dst):
-            if ref in by_purl or ref in projects or ref in replaced or ref in dangling:
+            if ref in by_purl or ref in projects or (manifest, ref) in replaced:
                 continue
-            dangling[ref] = _pin_for_ref(
-                resolved_in, ref, edge_folders.get((src, dst), ""), by_purl, project_by_key
-            )
+            if (manifest, ref) not in dangling:
+                dangling[(manifest, ref)] = _pin_for_ref(
+                    resolved_in, ref, environment_folder(manifest), by_purl, project_by_key
+                )
 
     graph: dict[str, set[str]] = defaultdict(set)
     linked: list[tuple[str, str]] = []  # edges whose target was a versionless name
-    for src, dst in edges:
-        src = replaced.get(src, src)
-        if src in dangling:
-            src = dangling[src] or src
-        if dst in replaced or dst in dangling:
-            target = replaced.get(dst) or dangling.get(dst)
+    for manifest, src, dst in edges:
+        src = replaced.get((manifest, src)) or dangling.get((manifest, src)) or src
+        if (manifest, dst) in replaced or (manifest, dst) in dangling:
+            target = replaced.get((manifest, dst)) or dangling.get((manifest, dst))
             if target is None:
                 continue  # names something not installed here (e.g. an unused extra)
             linked.append((src, target))

@@ -148,10 +148,12 @@ def parse_alias(spec: str) -> tuple[str, str] | None:
         return None
     rest = spec[4:]
     at = rest.find("@", 1)
-    if at < 0:
-        return (rest, "*") if valid_name(rest) else None
-    name, rng = rest[:at], rest[at + 1 :]
-    return (name, rng) if valid_name(name) else None
+    name, rng = (rest, "*") if at < 0 else (rest[:at], rest[at + 1 :])
+    # Berry writes plain registry ranges as 'npm:^1.2.0': not an alias.
+    return (name, rng) if _ALIAS_NAME.fullmatch(name) else None
+
+
+_ALIAS_NAME = re.compile(r"(?:@[A-Za-z0-9~*-][A-Za-z0-9._~*-]*/)?[A-Za-z0-9~-][A-Za-z0-9._~-]*")
 
 
 def load_json_object(path: str, text: str) -> dict[str, Any]:

@@ -61,7 +61,12 @@ def parse(path: str, text: str) -> ManifestResult:
         raise ParseError(path, f"lockfileVersion is not a number: {version!r}")
     packages = data.get("packages")
     if version >= 2 and isinstance(packages, dict):
-        return _parse_packages(path, text, packages)
+        result = _parse_packages(path, text, packages)
+        if version > 3:
+            result.notes.append(
+                FileProblem(path, "note", f"lockfileVersion {version} is newer than 3; read as v3")
+            )
+        return result
     if version > 3:
         raise ParseError(path, f"unsupported lockfileVersion {version}")
     deps = data.get("dependencies", {})

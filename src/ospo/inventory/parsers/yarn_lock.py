@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from dataclasses import replace
 from typing import Any
 
 import yaml
@@ -171,6 +172,8 @@ def _parse_classic(path: str, text: str) -> ManifestResult:
         prev = comps.get(comp.purl)
         if prev is None:
             comps[comp.purl] = comp
+        elif props:
+            comps[comp.purl] = replace(prev, properties=tuple(sorted(set(prev.properties) | set(props))))
         for key in keys:
             by_descriptor[key] = comp.purl
         pending.append((comp.purl, fields))
@@ -262,8 +265,6 @@ def _parse_berry(path: str, text: str) -> ManifestResult:
 
 
 def _direct(comp: Component, declared: str) -> Component:
-    from dataclasses import replace
-
     return replace(comp, direct=True, declared_range=declared)
 
 
@@ -314,8 +315,6 @@ def _berry_ref(
     if prev is None:
         comps[comp.purl] = comp
     else:
-        from dataclasses import replace
-
         comps[comp.purl] = replace(prev, properties=tuple(sorted(set(prev.properties) | set(props))))
     return comp.purl
 
