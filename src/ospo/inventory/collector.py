@@ -199,7 +199,11 @@ def merge_results(
         by_purl[target] = replace(
             pinned,
             direct=True,
-            scope=merge_scope(pinned.scope, comp.scope) if pinned.direct else comp.scope,
+            # A pin whose source knows scope and directness keeps its scope unless the
+            # manifest ships it more; otherwise the manifest's kind of dependency decides.
+            scope=merge_scope(pinned.scope, comp.scope)
+            if pinned.scope_known and pinned.direct is not None
+            else comp.scope,
             scope_known=pinned.scope_known or comp.scope_known,
             declared_range=pinned.declared_range or comp.declared_range,
             locations=tuple(sorted(set(pinned.locations) | set(comp.locations), key=_loc_key)),

@@ -292,9 +292,10 @@ def _berry_ref(
         result.notes.append(FileProblem(path, "unsupported", f"entry {key!r}: no name/version", line))
         return None
     props: list[tuple[str, str]] = []
-    installed_as = split_descriptor(key.split(",")[0].strip())[0]
-    if installed_as != name and valid_name(installed_as):
-        props.append((PROP_ALIAS, installed_as))
+    for descriptor in key.split(","):
+        installed_as = split_descriptor(descriptor.strip())[0]
+        if installed_as != name and valid_name(installed_as):
+            props.append((PROP_ALIAS, installed_as))
     if protocol == "patch":
         props.append((PROP_PATCH, reference))
     elif protocol != "npm":
