@@ -162,7 +162,7 @@ def test_yarn_classic() -> None:
     assert core.download_url and core.download_url.endswith(".tgz")
     assert all(not c.scope_known for c in found.values())
     assert ("pkg:npm/debug@2.6.9", "pkg:npm/ms@2.0.0") in result.edges
-    components, graph = summary("yarn-classic")
+    _, graph = summary("yarn-classic")
     assert "pkg:npm/ms@2.1.3" in dict(graph)["pkg:npm/y1@1.0.0"]
     assert "pkg:npm/ms@2.0.0" not in dict(graph)["pkg:npm/y1@1.0.0"]
 
