@@ -7,6 +7,7 @@ lockfile, so a package found by two of them merges into one component.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ def split_name(full: str) -> tuple[str | None, str]:
     return None, full
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def npm_purl(full_name: str, version: str | None) -> str:
     """The purl of an npm package, built directly: identical to `make_purl("npm", ...)`.
 
@@ -60,7 +62,9 @@ def npm_purl(full_name: str, version: str | None) -> str:
         head = f"pkg:npm/{quoted}/{name_part}" if quoted else "pkg:npm/" + name_part
     if version is None:
         return head
-    quoted_version = _purl_quote(version.strip().strip())
+    if _SIMPLE_NAME.fullmatch(version):
+        return f"{head}@{version}"
+    quoted_version = _purl_quote(version.strip())
     return f"{head}@{quoted_version}" if quoted_version else head
 
 
@@ -179,7 +183,8 @@ def load_json_object(path: str, text: str) -> dict[str, Any]:
     return data
 
 
-_OBJECT_KEY = re.compile(r'^[ \t]*"((?:[^"\\\n]|\\.)*)"[ \t]*:[ \t]*\{', re.M)
+# Anchored on the newline (not ^ with re.M) so the regex engine can skip ahead quickly.
+_OBJECT_KEY = re.compile(r'\n[ \t]*"((?:[^"\\\n]|\\.)*)"[ \t]*:[ \t]*\{')
 
 
 class KeyLines:
@@ -193,14 +198,14 @@ class KeyLines:
     def __init__(self, text: str) -> None:
         self._keys: list[str] = []
         self._lines: list[int] = []
-        line = 1
+        line = 1  # the line holding position `last`
         last = 0
         for match in _OBJECT_KEY.finditer(text):
-            start = match.start()
+            start = match.start()  # the newline ending the line before the key
             line += text.count("\n", last, start)
             last = start
             self._keys.append(match.group(1))
-            self._lines.append(line)
+            self._lines.append(line + 1)
         self._cursor = 0
         self._index: dict[str, list[int]] | None = None
 

@@ -199,15 +199,14 @@ def _parse_packages(path: str, text: str, packages: dict[str, Any]) -> ManifestR
                     result.edges.append((comp.purl, purls[found]))
     result.edges = [(a, b) for a, b in result.edges if b]
 
-    merged: dict[str, Component] = {}
+    copies: dict[str, list[Component]] = {}
     for key, comp in comps.items():
         if key in direct:
             rng = direct[key]
             alias = parse_alias(rng)
             comp = _with(comp, direct=True, declared_range=alias[1] if alias else rng)
-        prev = merged.get(comp.purl)
-        merged[comp.purl] = comp if prev is None else _fold(prev, comp)
-    result.components = list(merged.values())
+        copies.setdefault(comp.purl, []).append(comp)
+    result.components = [_fold_all(group) for group in copies.values()]
     return result
 
 
@@ -238,6 +237,23 @@ def _fold(a: Component, b: Component) -> Component:
         hashes=a.hashes or b.hashes,
         locations=tuple(sorted(set(a.locations) | set(b.locations))),
         properties=tuple(sorted(set(a.properties) | set(b.properties))),
+    )
+
+
+def _fold_all(group: list[Component]) -> Component:
+    """One package at one version installed in several folders: one component."""
+    first = group[0]
+    if len(group) == 1:
+        return first
+    directs = [c.direct for c in group]
+    return _with(
+        first,
+        scope=min((c.scope for c in group), key=lambda s: s.rank),
+        direct=True if any(directs) else (False if all(d is False for d in directs) else None),
+        declared_range=next((c.declared_range for c in group if c.declared_range), None),
+        hashes=next((c.hashes for c in group if c.hashes), ()),
+        locations=tuple(sorted({loc for c in group for loc in c.locations})),
+        properties=tuple(sorted({p for c in group for p in c.properties})),
     )
 
 
