@@ -112,3 +112,37 @@ def test_scope_of_a_source_that_knows_wins_over_one_that_does_not() -> None:
     inv = merge_results("", [installed, lock], [])
     (comp,) = inv.components
     assert comp.scope is Scope.DEV and comp.scope_known
+
+
+def test_unknown_scopes_come_from_the_paths_that_reach_them() -> None:
+    """yarn.lock does not say what is dev: the manifest's direct kinds decide, transitively."""
+    from dataclasses import replace
+
+    def unknown(name: str) -> Component:
+        return replace(pin(name, "1.0.0", "yarn.lock"), scope_known=False)
+
+    lock = ManifestResult(
+        path="yarn.lock",
+        ecosystem="npm",
+        components=[unknown(n) for n in ("app-lib", "dep", "shared", "tool", "tool-dep")],
+        edges=[
+            ("pkg:npm/app-lib@1.0.0", "pkg:npm/dep@1.0.0"),
+            ("pkg:npm/dep@1.0.0", "pkg:npm/shared@1.0.0"),
+            ("pkg:npm/tool@1.0.0", "pkg:npm/tool-dep@1.0.0"),
+            ("pkg:npm/tool-dep@1.0.0", "pkg:npm/shared@1.0.0"),
+        ],
+    )
+    app = manifest(
+        "package.json",
+        "app",
+        [declared("app-lib", "^1", "package.json"), declared("tool", "^1", "package.json", Scope.DEV)],
+    )
+    inv = merge_results("", [lock, app], [])
+    scopes = {c.name: c.scope for c in inv.components}
+    assert scopes == {
+        "app-lib": Scope.RUNTIME,
+        "dep": Scope.RUNTIME,
+        "shared": Scope.RUNTIME,
+        "tool": Scope.DEV,
+        "tool-dep": Scope.DEV,
+    }

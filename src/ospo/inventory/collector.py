@@ -18,6 +18,7 @@ from ospo.model import (
     Inventory,
     ManifestResult,
     ParseError,
+    Scope,
     merge_scope,
 )
 from ospo.walk import WalkedFile, Walker, WalkOptions, read_text
@@ -247,6 +248,7 @@ def merge_results(
         ):
             continue
         graph[src].add(dst)
+    _infer_unknown_scopes(by_purl, graph)
     dependencies = [Dependency(ref, tuple(sorted(targets))) for ref, targets in sorted(graph.items())]
     return Inventory(
         root=root,
@@ -257,6 +259,36 @@ def merge_results(
         problems=list(problems),
         files_seen=files_seen,
     )
+
+
+def _infer_unknown_scopes(by_purl: dict[str, Component], graph: dict[str, set[str]]) -> None:
+    """Give components whose sources cannot tell their scope the scope they are reached by.
+
+    yarn.lock and installed metadata do not say what is for development; the manifests
+    folded in say it of direct dependencies. Walking the graph from those, a package only
+    reachable through dev dependencies is dev; one reachable through a runtime path stays
+    runtime. Unreached ones keep their default.
+    """
+    if all(c.scope_known for c in by_purl.values()):
+        return
+    best: dict[str, int] = {}
+    starts = sorted(
+        ((c.scope.rank, purl) for purl, c in by_purl.items() if c.direct and c.scope_known),
+    )
+    for rank in sorted({r for r, _ in starts}):
+        queue = [purl for r, purl in starts if r == rank and best.get(purl, 9) > rank]
+        for purl in queue:
+            best[purl] = rank
+        while queue:
+            purl = queue.pop()
+            for target in graph.get(purl, ()):
+                if target in by_purl and best.get(target, 9) > rank:
+                    best[target] = rank
+                    queue.append(target)
+    by_rank = {scope.rank: scope for scope in Scope}
+    for purl, comp in by_purl.items():
+        if not comp.scope_known and purl in best and comp.scope.rank != best[purl]:
+            by_purl[purl] = replace(comp, scope=by_rank[best[purl]])
 
 
 def _find_pin(
