@@ -212,3 +212,66 @@ def test_malformed(parser: object, text: str) -> None:
         parser(  # type: ignore[operator]
             "lock", text
         )
+
+
+BERRY_PROTOCOLS = """
+__metadata:
+  version: 6
+  cacheKey: 8
+
+"app@workspace:.":
+  version: 0.0.0-use.local
+  resolution: "app@workspace:."
+  dependencies:
+    linked: "link:../linked"
+    portal: "portal:./vendor/portal"
+    tarball: "file:./vendor/t.tgz"
+    gitdep: "https://github.com/o/gitdep.git#commit=abc123"
+    old-style: "^1.0.0"
+  languageName: unknown
+  linkType: soft
+
+"linked@link:../linked::locator=app%40workspace%3A.":
+  version: 0.0.0-use.local
+  resolution: "linked@link:../linked::locator=app%40workspace%3A."
+  languageName: node
+  linkType: soft
+
+"portal@portal:./vendor/portal::locator=app%40workspace%3A.":
+  version: 0.0.0-use.local
+  resolution: "portal@portal:./vendor/portal::locator=app%40workspace%3A."
+  languageName: node
+  linkType: soft
+
+"tarball@file:./vendor/t.tgz::locator=app%40workspace%3A.":
+  version: 1.2.3
+  resolution: "tarball@file:./vendor/t.tgz#./vendor/t.tgz::hash=1&locator=app%40workspace%3A."
+  checksum: 0123abcd
+  languageName: node
+  linkType: hard
+
+"gitdep@https://github.com/o/gitdep.git#commit=abc123":
+  version: 3.0.0
+  resolution: "gitdep@https://github.com/o/gitdep.git#commit=abc123"
+  languageName: node
+  linkType: hard
+
+"old-style@npm:^1.0.0":
+  version: 1.0.4
+  resolution: "old-style@npm:1.0.4"
+  languageName: node
+  linkType: hard
+"""
+
+
+def test_yarn_berry_protocols() -> None:
+    result = yarn_lock.parse("web/yarn.lock", BERRY_PROTOCOLS)
+    found = comps(result)
+    assert set(found) == {"pkg:npm/tarball@1.2.3", "pkg:npm/gitdep@3.0.0", "pkg:npm/old-style@1.0.4"}
+    assert all(c.direct for c in found.values())
+    assert found["pkg:npm/old-style@1.0.4"].declared_range == "^1.0.0"
+    assert any(k == "npm:resolved" for k, _ in found["pkg:npm/gitdep@3.0.0"].properties)
+    edges = set(result.edges)
+    assert ("file:web/package.json", "file:linked/package.json") in edges
+    assert ("file:web/package.json", "file:web/vendor/portal/package.json") in edges
+    assert ("file:web/package.json", "pkg:npm/gitdep@3.0.0") in edges

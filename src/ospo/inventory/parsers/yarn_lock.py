@@ -223,6 +223,7 @@ def _parse_berry(path: str, text: str) -> ManifestResult:
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     lines = _top_lines(text)
     by_descriptor: dict[str, str] = {}
+    by_bare: dict[str, str] = {}
     comps: dict[str, Component] = {}
     workspaces: dict[str, dict[str, Any]] = {}
     pending: list[tuple[str, dict[str, Any]]] = []
@@ -242,13 +243,17 @@ def _parse_berry(path: str, text: str) -> ManifestResult:
             continue
         for descriptor in key.split(","):
             by_descriptor[descriptor.strip()] = ref
+            # Relative descriptors are keyed with their '::locator=...' binding; a
+            # dependency names them without it.
+            bare = descriptor.strip().split("::", 1)[0]
+            by_bare.setdefault(bare, ref)
         if ref.startswith("file:"):
             workspaces[ref] = entry
         pending.append((ref, entry))
     for ref, entry in pending:
         for kind in _DEP_KINDS:
             for dep, rng in str_dict(entry.get(kind)):
-                target = by_descriptor.get(f"{dep}@{rng}")
+                target = by_descriptor.get(f"{dep}@{rng}") or by_bare.get(f"{dep}@{rng}")
                 if target is None and ":" not in rng:
                     target = by_descriptor.get(f"{dep}@npm:{rng}")
                 if target is None or target == ref:
