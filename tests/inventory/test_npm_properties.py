@@ -164,3 +164,20 @@ def test_npm_purl_equals_packageurl(name: str, scope: str | None, version: str |
     except (ValueError, TypeError):
         return  # packageurl refuses it; npm_purl still returns a string
     assert npm_purl(full, version) == expected
+
+
+def test_deep_yaml_is_refused_not_a_crash() -> None:
+    """libyaml's composer recurses in C: very deep YAML would kill the process."""
+    for text in ("[" * 50_000, "- " * 50_000, "__metadata:\n  a: " + "{" * 50_000):
+        for parser in (pnpm_lock.parse, yarn_lock.parse):
+            try:
+                parser("lock", text)
+            except ParseError:
+                continue
+            raise AssertionError("deep YAML was accepted")
+
+
+def test_notes_are_capped() -> None:
+    entries = "".join(f'e{i}@1:\n  resolved "x"\n\n' for i in range(500))
+    result = yarn_lock.parse("yarn.lock", entries)
+    assert len(result.notes) == 101 and "400 more" in result.notes[-1].message

@@ -21,6 +21,7 @@ from ospo.inventory.parsers._npm import (
     PROP_PEER,
     PROP_RESOLVED,
     KeyLines,
+    cap_notes,
     hashes_from_integrity,
     is_non_registry,
     license_expression,
@@ -55,6 +56,12 @@ def project_ref(lock_path: str, project_dir: str) -> str:
 
 
 def parse(path: str, text: str) -> ManifestResult:
+    result = _parse(path, text)
+    result.notes = cap_notes(path, result.notes)
+    return result
+
+
+def _parse(path: str, text: str) -> ManifestResult:
     data = load_json_object(path, text)
     version = data.get("lockfileVersion", 1)
     if isinstance(version, bool) or not isinstance(version, int):

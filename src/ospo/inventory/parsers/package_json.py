@@ -20,6 +20,7 @@ from ospo.inventory.parsers._npm import (
     PROP_PEER,
     PROP_RESOLVED,
     AnyKeyLines,
+    cap_notes,
     hashes_from_integrity,
     is_non_registry,
     license_expression,
@@ -60,6 +61,12 @@ def claims(name: str, relpath: str) -> bool:
 
 
 def parse(path: str, text: str) -> ManifestResult:
+    result = _parse(path, text)
+    result.notes = cap_notes(path, result.notes)
+    return result
+
+
+def _parse(path: str, text: str) -> ManifestResult:
     data = load_json_object(path, text)
     installed = installed_name(path)
     if installed is not None:

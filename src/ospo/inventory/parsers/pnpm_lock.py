@@ -21,13 +21,14 @@ from ospo.inventory.parsers._npm import (
     ECOSYSTEM,
     PROP_ALIAS,
     PROP_RESOLVED,
+    cap_notes,
     hashes_from_integrity,
+    load_yaml_mapping,
     npm_component,
     parse_alias,
     valid_name,
 )
 from ospo.inventory.parsers.npm_lock import project_ref
-from ospo.inventory.parsers.yarn_lock import _load_yaml
 from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope
 
 PROP_PEERS = "pnpm:peers"
@@ -108,7 +109,13 @@ def _dep_key(dep: str, value: str, major: int) -> str:
 
 
 def parse(path: str, text: str) -> ManifestResult:
-    data = _load_yaml(path, text)
+    result = _parse(path, text)
+    result.notes = cap_notes(path, result.notes)
+    return result
+
+
+def _parse(path: str, text: str) -> ManifestResult:
+    data = load_yaml_mapping(path, text)
     major = _major_version(data)
     if major < 5 or major > 9:
         raise ParseError(path, f"unsupported lockfileVersion {data.get('lockfileVersion')!r}")

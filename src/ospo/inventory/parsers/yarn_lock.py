@@ -15,14 +15,14 @@ import re
 from dataclasses import replace
 from typing import Any
 
-import yaml
-
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._npm import (
     ECOSYSTEM,
     PROP_ALIAS,
     PROP_RESOLVED,
+    cap_notes,
     hashes_from_integrity,
+    load_yaml_mapping,
     npm_component,
     parse_alias,
     str_dict,
@@ -42,6 +42,12 @@ def claims(name: str, relpath: str) -> bool:
 
 
 def parse(path: str, text: str) -> ManifestResult:
+    result = _parse(path, text)
+    result.notes = cap_notes(path, result.notes)
+    return result
+
+
+def _parse(path: str, text: str) -> ManifestResult:
     if _is_berry(text):
         return _parse_berry(path, text)
     return _parse_classic(path, text)
@@ -190,21 +196,7 @@ def _parse_classic(path: str, text: str) -> ManifestResult:
 # --- Yarn Berry --------------------------------------------------------------------------
 
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP_KEY = re.compile(r'^("?)([^\s#"][^"\n]*?)\1:[ \t]*$', re.M)
-
-
-def _load_yaml(path: str, text: str) -> dict[str, Any]:
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
-        raise ParseError(path, f"invalid YAML: {exc.problem or exc}", line) from exc
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-        raise ParseError(path, f"invalid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ParseError(path, "expected a YAML mapping at the top level", 1)
-    return data
 
 
 def _top_lines(text: str) -> dict[str, int]:
@@ -219,7 +211,7 @@ def _top_lines(text: str) -> dict[str, int]:
 
 
 def _parse_berry(path: str, text: str) -> ManifestResult:
-    data = _load_yaml(path, text)
+    data = load_yaml_mapping(path, text)
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     lines = _top_lines(text)
     by_descriptor: dict[str, str] = {}
