@@ -262,7 +262,7 @@ def _union_props(
 def _component(
     path: str, key: str, entry: dict[str, Any], major: int, line: int | None, result: ManifestResult
 ) -> Component | None:
-    name, version, _peers = split_key(key, major)
+    name, version, peers = split_key(key, major)
     entry_name = entry.get("name")
     entry_version = _as_str(entry.get("version"))
     props: list[tuple[str, str]] = []
@@ -273,6 +273,8 @@ def _component(
     resolution = entry.get("resolution")
     integrity = resolution.get("integrity") if isinstance(resolution, dict) else None
     tarball = resolution.get("tarball") if isinstance(resolution, dict) else None
+    if peers:
+        props.append((PROP_PEERS, peers))  # v5/v6 keys carry the peer variant
     if isinstance(resolution, dict) and (resolution.get("repo") or resolution.get("directory")):
         props.append((PROP_RESOLVED, str(resolution.get("repo") or resolution.get("directory"))))
     if ":" in version or version.startswith(("/", ".")) or not version:
