@@ -10,6 +10,7 @@ they become edges to that project's package.json, never third-party components.
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 from typing import Any
 
 from ospo.inventory.interface import ParserSpec
@@ -228,8 +229,6 @@ def _scope(entry: dict[str, Any]) -> Scope:
 
 
 def _with(comp: Component, **changes: Any) -> Component:
-    from dataclasses import replace
-
     return replace(comp, **changes)
 
 
