@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,9 @@ class InventoryCollector:
         self._parsers = tuple(p for p in all_parsers() if p.name not in self.options.disabled)
         self.results: list[ManifestResult] = []
         self.problems: list[FileProblem] = []
+        # (parser, including file, included relpath) still to read after the walk
+        self._includes: list[tuple[ParserSpec, str, str]] = []
+        self._parsed: set[str] = set()
 
     def claim(self, file: WalkedFile) -> ParserSpec | None:
         for spec in self._parsers:
@@ -58,6 +62,7 @@ class InventoryCollector:
         return True
 
     def parse_file(self, spec: ParserSpec, file: WalkedFile) -> None:
+        self._parsed.add(file.relpath)
         try:
             text = read_text(file.path, spec.max_bytes, display=file.relpath)
             result = spec.parse(file.relpath, text)
@@ -74,8 +79,39 @@ class InventoryCollector:
             return
         self.results.append(result)
         self.problems.extend(result.notes)
+        self._includes.extend((spec, file.relpath, inc) for inc in result.includes)
+
+    def read_includes(self) -> None:
+        """Parse the files that parsed files include (`-r other.txt`) but the walk did not claim.
+
+        Each is read with the parser of the file naming it, once, and only when it lies
+        inside the scanned root (symlinks resolved); a missing one is reported.
+        """
+        base = self.root if os.path.isdir(self.root) else os.path.dirname(self.root) or "."
+        real_base = os.path.realpath(base)
+        while self._includes:
+            spec, includer, relpath = self._includes.pop(0)
+            if relpath in self._parsed:
+                continue
+            self._parsed.add(relpath)
+            full = os.path.join(base, *relpath.split("/"))
+            real = os.path.realpath(full)
+            if os.path.commonpath([real_base, real]) != real_base:
+                self.problems.append(
+                    FileProblem(includer, "unsupported", f"included file {relpath} leaves the scanned tree")
+                )
+                continue
+            try:
+                size = os.stat(real).st_size
+            except OSError:
+                self.problems.append(
+                    FileProblem(includer, "unreadable", f"included file {relpath} not found")
+                )
+                continue
+            self.parse_file(spec, WalkedFile(full, relpath, posixpath.basename(relpath), size))
 
     def finish(self, files_seen: int = 0) -> Inventory:
+        self.read_includes()
         return merge_results(self.root, self.results, self.problems, files_seen)
 
 
@@ -154,9 +190,10 @@ def merge_results(
     edge_folders: dict[tuple[str, str], str] = {}
     for result in sorted(results, key=lambda r: r.path):
         folder = environment_folder(result.path)
-        if result.root is not None:
-            prev = projects.get(result.root.purl)
-            projects[result.root.purl] = _merge(prev, result.root) if prev else result.root
+        for project in (result.root, *result.projects):
+            if project is not None:
+                prev = projects.get(project.purl)
+                projects[project.purl] = _merge(prev, project) if prev else project
         for comp in result.components:
             prev_c = by_purl.get(comp.purl)
             by_purl[comp.purl] = _merge(prev_c, comp) if prev_c else comp
