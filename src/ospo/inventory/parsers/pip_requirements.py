@@ -35,9 +35,9 @@ from dataclasses import dataclass, field, replace
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
+    Requirement,
     is_valid_name,
     normalize_name,
-    Requirement,
     parse_hash,
     pypi_purl,
     split_requirement,
@@ -391,7 +391,7 @@ class _Reader:
             self.path,
             line=item.line,
             scope=self.scope,
-            direct=True if not self.constraints else False,
+            direct=not self.constraints,
             declared_range=None,
             hashes=self.hashes(options, item.line),
             download_url=location,
