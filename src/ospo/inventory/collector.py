@@ -203,7 +203,17 @@ def merge_results(
         for edge in result.edges:
             edge_folders.setdefault(edge, environment_folder(result.path))
 
+    # A declared dependency on a project of the same tree (a workspace member) is that
+    # project, not a component: it is found the same way as a pin.
+    project_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for project in projects.values():
+        for loc in project.locations:
+            project_in[(environment_folder(loc.path), project.ecosystem)][_key(project)].append(project.purl)
+
     replaced: dict[str, str] = {}
+    to_project: dict[str, str] = {}
     for purl, comp in list(by_purl.items()):
         if comp.resolved:
             continue
@@ -212,7 +222,18 @@ def merge_results(
             if target is not None:
                 replaced[purl] = target
                 break
+        else:
+            for loc in comp.locations:
+                target = _find_pin(project_in, environment_folder(loc.path), comp)
+                if target is not None:
+                    to_project[purl] = target
+                    break
+    for purl, target in to_project.items():
+        del by_purl[purl]
+    replaced.update(to_project)
     for purl, target in replaced.items():
+        if purl in to_project:
+            continue
         declared = by_purl.pop(purl)
         pinned = by_purl[target]
         by_purl[target] = replace(
