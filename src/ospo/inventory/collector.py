@@ -228,7 +228,7 @@ def merge_results(
                 if target is not None:
                     to_project[purl] = target
                     break
-    for purl, target in to_project.items():
+    for purl in to_project:
         del by_purl[purl]
     replaced.update(to_project)
     for purl, target in replaced.items():
