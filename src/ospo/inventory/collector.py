@@ -16,6 +16,7 @@ from ospo.model import (
     Dependency,
     FileProblem,
     Inventory,
+    Location,
     ManifestResult,
     ParseError,
     merge_scope,
@@ -182,12 +183,11 @@ def merge_results(
     """
     by_purl: dict[str, Component] = {}
     projects: dict[str, Component] = {}
-    edges: set[tuple[str, str]] = set()
+    edges: set[tuple[str, str, str]] = set()
     # (folder, ecosystem) -> key -> resolved purls found there
     resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    edge_folders: dict[tuple[str, str], str] = {}
     for result in sorted(results, key=lambda r: r.path):
         folder = environment_folder(result.path)
         for project in (result.root, *result.projects):
@@ -199,9 +199,7 @@ def merge_results(
             by_purl[comp.purl] = _merge(prev_c, comp) if prev_c else comp
             if comp.resolved:
                 resolved_in[(folder, comp.ecosystem)][_key(comp)].append(comp.purl)
-        edges.update(result.edges)
-        for edge in result.edges:
-            edge_folders.setdefault(edge, environment_folder(result.path))
+        edges.update((src, dst, folder) for src, dst in result.edges)
 
     # A declared dependency on a project of the same tree (a workspace member) is that
     # project, not a component: it is found the same way as a pin.
@@ -212,59 +210,74 @@ def merge_results(
         for loc in project.locations:
             project_in[(environment_folder(loc.path), project.ecosystem)][_key(project)].append(project.purl)
 
-    replaced: dict[str, str] = {}
-    to_project: dict[str, str] = {}
+    # Fold each declared range, location by location, into the pin (or project) found from
+    # that location's folder: the same name declared in two projects of a monorepo may be
+    # pinned by two different lockfiles, or by none.
+    replaced_at: dict[tuple[str, str], str] = {}
+    folded: dict[str, list[tuple[Component, tuple[Location, ...]]]] = defaultdict(list)
     for purl, comp in list(by_purl.items()):
         if comp.resolved:
             continue
+        left: list[Location] = []
+        matched: dict[str, list[Location]] = defaultdict(list)
         for loc in comp.locations:
-            target = _find_pin(resolved_in, environment_folder(loc.path), comp)
-            if target is not None:
-                replaced[purl] = target
-                break
+            folder = environment_folder(loc.path)
+            target = _find_pin(resolved_in, folder, comp)
+            if target is None:
+                member = _find_pin(project_in, folder, comp)
+                if member is not None:
+                    replaced_at[(purl, folder)] = member
+                    continue
+                left.append(loc)
+                continue
+            replaced_at[(purl, folder)] = target
+            matched[target].append(loc)
+        for target, found in matched.items():
+            folded[target].append((comp, tuple(found)))
+        if left:
+            by_purl[purl] = replace(comp, locations=tuple(left))
         else:
-            for loc in comp.locations:
-                target = _find_pin(project_in, environment_folder(loc.path), comp)
-                if target is not None:
-                    to_project[purl] = target
-                    break
-    for purl in to_project:
-        del by_purl[purl]
-    replaced.update(to_project)
-    for purl, target in replaced.items():
-        if purl in to_project:
-            continue
-        declared = by_purl.pop(purl)
+            del by_purl[purl]
+    for target, declarations in folded.items():
         pinned = by_purl[target]
-        by_purl[target] = replace(
-            pinned,
-            direct=True,
-            scope=merge_scope(pinned.scope, declared.scope) if pinned.direct else declared.scope,
-            declared_range=pinned.declared_range or declared.declared_range,
-            locations=tuple(sorted(set(pinned.locations) | set(declared.locations), key=_loc_key)),
-            declared_license=pinned.declared_license or declared.declared_license,
-        )
+        # Python lockfiles compute each package's scope over the whole graph, so a
+        # declaration can only widen it; elsewhere a lock without that knowledge defers to
+        # the declaration.
+        graph_scoped = bool(pinned.direct) or pinned.ecosystem == "pypi"
+        for declared, locs in declarations:
+            pinned = replace(
+                pinned,
+                direct=True,
+                scope=merge_scope(pinned.scope, declared.scope) if graph_scoped else declared.scope,
+                declared_range=pinned.declared_range or declared.declared_range,
+                locations=tuple(sorted(set(pinned.locations) | set(locs), key=_loc_key)),
+                declared_license=pinned.declared_license or declared.declared_license,
+            )
+            graph_scoped = True
+        by_purl[target] = pinned
 
     # Edges may name a dependency by a versionless purl (a METADATA Requires-Dist, a
     # package.json range): link it to the pin of that name in the same environment.
-    dangling: dict[str, str | None] = {}
-    for src, dst in edges:
-        for ref in (src, dst):
-            if ref in by_purl or ref in projects or ref in replaced or ref in dangling:
-                continue
-            dangling[ref] = _pin_for_ref(resolved_in, ref, edge_folders.get((src, dst), ""))
+    looked_up: dict[tuple[str, str], str | None] = {}
+
+    def resolve(ref: str, folder: str) -> str | None:
+        """The ref an edge end stands for in `folder`; None for a name not present there."""
+        if (ref, folder) in replaced_at:
+            return replaced_at[(ref, folder)]
+        if ref in by_purl or ref in projects or not ref.startswith("pkg:"):
+            return ref
+        if (ref, folder) not in looked_up:
+            looked_up[(ref, folder)] = _pin_for_ref(resolved_in, ref, folder) or _pin_for_ref(
+                project_in, ref, folder
+            )
+        return looked_up[(ref, folder)]
 
     graph: dict[str, set[str]] = defaultdict(set)
-    for src, dst in edges:
-        src = replaced.get(src, src)
-        dst = replaced.get(dst, dst)
-        if src in dangling:
-            src = dangling[src] or src
-        if dst in dangling:
-            target = dangling[dst]
-            if target is None:
-                continue  # names something not installed here (e.g. an unused extra)
-            dst = target
+    for src_ref, dst_ref, folder in edges:
+        src = resolve(src_ref, folder) or src_ref
+        dst = resolve(dst_ref, folder)
+        if dst is None:
+            continue  # names something not installed here (e.g. an unused extra)
         if src != dst:
             graph[src].add(dst)
     dependencies = [Dependency(ref, tuple(sorted(targets))) for ref, targets in sorted(graph.items())]

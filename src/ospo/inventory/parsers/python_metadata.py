@@ -190,7 +190,7 @@ def read_headers(path: str, text: str) -> tuple[dict[str, str], dict[str, list[s
     for number, line in enumerate(text.splitlines(), 1):
         if number > MAX_HEADER_LINES:
             raise ParseError(path, "header block too long", number)
-        if not line.strip():
+        if not line:
             break
         if line[0] in " \t":
             if current is None:
