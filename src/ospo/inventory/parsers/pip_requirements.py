@@ -45,15 +45,12 @@ from ospo.inventory.parsers._python_support import (
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope
 
-_COMMENT_RE = re.compile(r"(^|\s+)#.*$")
 _VIA_RE = re.compile(r"^\s*#\s+via\b(.*)$")
 _VIA_MORE_RE = re.compile(r"^\s*#\s{2,}(\S.*)$")
 _EGG_RE = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
-_WHEEL_RE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._]*)-([0-9][^-]*)-(?:[0-9][^-]*-)?[^-]+-[^-]+-[^-]+\.whl$")
-_SDIST_RE = re.compile(
-    r"^([A-Za-z0-9][A-Za-z0-9._-]*?)-([0-9][A-Za-z0-9.+!_-]*)\.(?:tar\.gz|tar\.bz2|tgz|zip|tar\.xz)$"
-)
 _NAMED_URL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*\S")
+_SDIST_SUFFIXES = (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip")
+_VERSION_RE = re.compile(r"^[0-9][A-Za-z0-9.+!_]*$")
 _VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+")
 _ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz")
 
@@ -127,6 +124,16 @@ class _Logical:
     end_line: int
 
 
+def _strip_comment(text: str) -> str:
+    """Text before the first '#' that starts the line or follows whitespace (pip's rule)."""
+    index = text.find("#")
+    while index != -1:
+        if index == 0 or text[index - 1].isspace():
+            return text[:index]
+        index = text.find("#", index + 1)
+    return text
+
+
 def _logical_lines(text: str) -> tuple[list[_Logical], dict[int, list[str]]]:
     """Join continuation lines, strip comments; also collect `# via` comments by line.
 
@@ -159,18 +166,18 @@ def _logical_lines(text: str) -> tuple[list[_Logical], dict[int, list[str]]]:
         if not pending:
             start = number
         line = raw
-        if line.endswith("\\") and not _COMMENT_RE.search(line[:-1]):
+        if line.endswith("\\") and _strip_comment(line[:-1]) == line[:-1]:
             pending.append(line[:-1])
             continue
         pending.append(line)
-        joined = _COMMENT_RE.sub("", " ".join(pending)).strip()
+        joined = _strip_comment(" ".join(pending)).strip()
         pending = []
         if joined:
             logical.append(_Logical(joined, start, number))
             if not joined.startswith("-") or joined.startswith(("-e", "--editable")):
                 last_req_line = start
     if pending:
-        joined = _COMMENT_RE.sub("", " ".join(pending)).strip()
+        joined = _strip_comment(" ".join(pending)).strip()
         if joined:
             logical.append(_Logical(joined, start, start + len(pending) - 1))
     return logical, vias
@@ -204,12 +211,22 @@ def _name_from_location(location: str) -> tuple[str | None, str | None]:
         # `egg=name-1.0` is legacy; keep the name only when it splits cleanly.
         return name, None
     filename = posixpath.basename(location.split("#", 1)[0].split("?", 1)[0])
-    wheel = _WHEEL_RE.match(filename)
-    if wheel is not None:
-        return wheel.group(1), wheel.group(2)
-    sdist = _SDIST_RE.match(filename)
-    if sdist is not None:
-        return sdist.group(1), sdist.group(2)
+    if filename.endswith(".whl"):
+        # name-version(-build)?-python-abi-platform.whl; names use '_' instead of '-'
+        parts = filename[:-4].split("-")
+        if len(parts) in (5, 6) and _VERSION_RE.match(parts[1]) and is_valid_name(parts[0]):
+            return parts[0], parts[1]
+        return None, None
+    for suffix in _SDIST_SUFFIXES:
+        if filename.lower().endswith(suffix):
+            stem = filename[: -len(suffix)]
+            # the version starts at the first '-' followed by a digit
+            for index in range(1, len(stem) - 1):
+                if stem[index] == "-" and stem[index + 1].isdigit():
+                    name, version = stem[:index], stem[index + 1 :]
+                    if is_valid_name(name) and _VERSION_RE.match(version):
+                        return name, version
+                    return None, None
     return None, None
 
 
@@ -249,9 +266,12 @@ class _Reader:
             self.read_line(item)
         self.apply_vias(vias)
         root = self.result.root_ref
+        seen = set(self.result.edges)
         for entry in self.entries:
-            if entry.component.direct and (root, entry.component.purl) not in self.result.edges:
-                self.result.edges.append((root, entry.component.purl))
+            edge = (root, entry.component.purl)
+            if entry.component.direct and edge not in seen:
+                seen.add(edge)
+                self.result.edges.append(edge)
         self.result.components = [e.component for e in self.entries]
         return self.result
 
@@ -366,10 +386,11 @@ class _Reader:
             location = location.strip()
             marker = marker_text.strip() or None
             # A path may carry extras: `./pkg[extra]`.
-            extras_match = re.search(r"\[([^\]]*)\]$", location.split("#", 1)[0])
-            if extras_match is not None and not location.startswith(_VCS_PREFIXES):
-                extras = tuple(e.strip() for e in extras_match.group(1).split(",") if e.strip())
-                location = location[: extras_match.start()] + location[extras_match.end() :]
+            base, hash_sep, fragment = location.partition("#")
+            opening = base.rfind("[")
+            if base.endswith("]") and opening > 0 and not location.startswith(_VCS_PREFIXES):
+                extras = tuple(e.strip() for e in base[opening + 1 : -1].split(",") if e.strip())
+                location = base[:opening] + hash_sep + fragment
         found_name, found_version = _name_from_location(location)
         name = name or found_name
         version = found_version if found_name and (name is None or _same(name, found_name)) else None

@@ -80,14 +80,17 @@ class _Reader:
         self.path = path
         self.text = text
         self.result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
-        self.lines = _Lines(text)
+        self.lines = _Lines("")
         self.self_name: str | None = None
+        self.edges: set[tuple[str, str]] = set()
+        self.expanded: dict[str, list[Any]] = {}
 
     def note(self, kind: str, message: str, line: int | None) -> None:
         self.result.notes.append(FileProblem(self.path, kind, message, line))
 
     def read(self) -> ManifestResult:
         data = load_toml(self.path, self.text)
+        self.lines = _Lines(self.text)
         project = table(data.get("project"))
         tool = table(data.get("tool"))
         poetry = table(tool.get("poetry"))
@@ -140,11 +143,23 @@ class _Reader:
         )
 
     def expand_group(self, groups: dict[str, Any], group: str, depth: int, seen: set[str]) -> list[Any]:
-        """A PEP 735 group's requirements with `{include-group = ...}` followed (cycles noted)."""
-        if group in seen or depth > MAX_INCLUDE_DEPTH:
+        """A PEP 735 group's requirements with `{include-group = ...}` followed.
+
+        Each group is expanded once and its requirements deduplicated, so includes that
+        fan out (a diamond repeated at every level) stay linear; cycles are noted.
+        """
+        if group in self.expanded:
+            return self.expanded[group]
+        if group in seen:
             self.note("unsupported", f"dependency group {group!r} includes itself", None)
             return []
+        if depth > MAX_INCLUDE_DEPTH:
+            self.note(
+                "unsupported", f"dependency group {group!r} nested deeper than {MAX_INCLUDE_DEPTH}", None
+            )
+            return []
         seen = seen | {group}
+        normalized = {normalize_name(str(k)): str(k) for k in groups}
         found: list[Any] = []
         for entry in array(groups.get(group)):
             if isinstance(entry, dict):
@@ -152,7 +167,6 @@ class _Reader:
                 if included is None:
                     self.note("unsupported", f"unknown entry in dependency group {group!r}", None)
                     continue
-                normalized = {normalize_name(str(k)): str(k) for k in groups}
                 target = normalized.get(normalize_name(included))
                 if target is None:
                     self.note("unsupported", f"group {group!r} includes unknown group {included!r}", None)
@@ -160,7 +174,11 @@ class _Reader:
                 found.extend(self.expand_group(groups, target, depth + 1, seen))
             else:
                 found.append(entry)
-        return found
+        unique: dict[str, Any] = {}
+        for entry in found:
+            unique.setdefault(entry if isinstance(entry, str) else repr(entry), entry)
+        self.expanded[group] = list(unique.values())
+        return self.expanded[group]
 
     def add(
         self,
@@ -188,7 +206,8 @@ class _Reader:
         )
         self.result.components.append(comp)
         edge = (self.result.root_ref, comp.purl)
-        if edge not in self.result.edges:
+        if edge not in self.edges:
+            self.edges.add(edge)
             self.result.edges.append(edge)
 
     def pep508(self, value: object, scope: Scope, prop: tuple[str, str] | None) -> None:
