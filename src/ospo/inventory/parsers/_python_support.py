@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ospo.inventory.purls import make_purl
@@ -67,7 +68,10 @@ def is_valid_name(name: str) -> bool:
     return bool(_NAME_RE.match(name))
 
 
+@lru_cache(maxsize=65536)
 def pypi_purl(name: str, version: str | None = None) -> str:
+    """purl of a PyPI name (and version); cached: installed metadata names the same few
+    hundred dependencies over and over."""
     return make_purl(ECOSYSTEM, normalize_name(name), version)
 
 

@@ -79,16 +79,15 @@ _EDITABLE_OPTIONS = {"-e", "--editable"}
 
 
 def claims(name: str, relpath: str) -> bool:
-    lower = name.lower()
-    if lower.endswith(".txt"):
-        stem = lower[:-4]
+    suffix = name[-4:].lower()
+    if suffix == ".txt":
+        stem = name[:-4].lower()
         if stem.startswith(("requirements", "constraints")) or stem.endswith(
             ("-requirements", "_requirements", "-constraints", "_constraints")
         ):
             return True
-        parent = posixpath.basename(posixpath.dirname(relpath)).lower()
-        return parent == "requirements"
-    return lower.startswith("requirements") and lower.endswith(".in")
+        return posixpath.basename(posixpath.dirname(relpath)).lower() == "requirements"
+    return name[-3:].lower() == ".in" and name.lower().startswith("requirements")
 
 
 def is_constraints_file(relpath: str) -> bool:

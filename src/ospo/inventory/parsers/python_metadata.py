@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._python_support import (
@@ -168,6 +168,7 @@ def _licensing() -> object:
     return get_spdx_licensing()
 
 
+@lru_cache(maxsize=4096)
 def spdx_expression(text: str) -> str | None:
     """`text` rendered as a valid SPDX expression, or None when it is not one."""
     from license_expression import ExpressionError, Licensing
