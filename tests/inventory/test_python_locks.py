@@ -220,6 +220,11 @@ name = "Six"
 version = "1.16.0"
 sections = ["default"]
 
+[[package]]
+name = "pytest"
+version = "7.0.0"
+sections = ["test"]
+
 [metadata]
 lock_version = "3.1"
 
@@ -231,6 +236,7 @@ lock_version = "3.1"
     result = pdm_lock.parse("pdm.lock", text)
     assert result.components[0].purl == "pkg:pypi/six@1.16.0"
     assert result.components[0].hashes[0].value.startswith("1e61c374")
+    assert result.components[1].scope is Scope.TEST
 
 
 # Pipenv

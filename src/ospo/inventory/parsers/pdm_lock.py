@@ -102,7 +102,8 @@ def parse(path: str, text: str) -> ManifestResult:
                 )
                 continue
             version = string(raw.get("version"))
-            groups = [g for g in array(raw.get("groups")) if isinstance(g, str)]
+            # lock_version 3 called them sections
+            groups = [g for g in array(raw.get("groups") or raw.get("sections")) if isinstance(g, str)]
             hashes = _hashes(array(raw.get("files"))) | _hashes(
                 old_files.get(f"{normalize_name(name)} {version or ''}", [])
             )
