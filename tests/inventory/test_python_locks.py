@@ -144,6 +144,12 @@ def test_uv_lock_without_members_cannot_tell_direct() -> None:
     assert [(c.purl, c.direct) for c in result.components] == [("pkg:pypi/six@1.16.0", None)]
 
 
+def test_uv_lock_early_distribution_tables() -> None:
+    text = 'version = 1\n[[distribution]]\nname = "six"\nversion = "1.16.0"\n'
+    result = uv_lock.parse("uv.lock", text)
+    assert [(c.purl, c.locations[0].line) for c in result.components] == [("pkg:pypi/six@1.16.0", 2)]
+
+
 def test_uv_lock_invalid_toml_names_the_line() -> None:
     with pytest.raises(ParseError) as info:
         uv_lock.parse("uv.lock", 'version = 1\n[[package]]\nname = "x\n')

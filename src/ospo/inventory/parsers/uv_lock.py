@@ -105,8 +105,9 @@ class _Reader:
 
     def read(self) -> ManifestResult:
         data = load_toml(self.path, self.text)
-        raw_packages = array(data.get("package"))
-        lines = array_of_tables_lines(self.text, "package")
+        header = "package" if "package" in data or "distribution" not in data else "distribution"
+        raw_packages = array(data.get(header))  # uv 0.2 called them [[distribution]]
+        lines = array_of_tables_lines(self.text, header)
         if len(lines) != len(raw_packages):
             lines = []
         members = {normalize_name(m) for m in array(table(data.get("manifest")).get("members")) if string(m)}
