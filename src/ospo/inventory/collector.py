@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -134,7 +135,7 @@ def _key(component: Component) -> tuple[str, str | None, str]:
 
 def _norm_name(ecosystem: str, name: str) -> str:
     if ecosystem == "pypi":
-        return name.lower().replace("_", "-").replace(".", "-")
+        return re.sub(r"[-_.]+", "-", name).lower()
     if ecosystem in ("nuget", "composer", "gem", "golang"):
         return name.lower()
     return name
