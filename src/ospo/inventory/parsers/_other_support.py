@@ -49,7 +49,7 @@ def load_yaml(path: str, text: str) -> Any:
     """Safe YAML (no object construction). Aliases stay shared references, so an alias
     bomb costs no memory; callers only walk the keys they know."""
     try:
-        return yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=_YamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -60,9 +60,7 @@ def _crate(
     qualifiers, props = _source_details(source)
     hashes = (Hash("sha256", checksum.lower()),) if checksum and _HEX64.match(checksum) else ()
     download = (
-        f"https://crates.io/api/v1/crates/{name}/{version}/download"
-        if source in CRATES_IO_SOURCES
-        else None
+        f"https://crates.io/api/v1/crates/{name}/{version}/download" if source in CRATES_IO_SOURCES else None
     )
     return component(
         ECOSYSTEM,
@@ -132,7 +130,9 @@ def parse_cargo_lock(path: str, text: str) -> ManifestResult:
             target = resolve(dep)
             if target is None:
                 result.notes.append(
-                    FileProblem(path, "unsupported", f"{name}: dependency {dep!r} is not in the lockfile", line)
+                    FileProblem(
+                        path, "unsupported", f"{name}: dependency {dep!r} is not in the lockfile", line
+                    )
                 )
                 continue
             result.edges.append((ref, target))
@@ -185,9 +185,9 @@ def parse_cargo_toml(path: str, text: str) -> ManifestResult:
     tables: list[tuple[dict[str, Any], Scope, str, str | None]] = []
     for key, scope, kind in _KINDS:
         tables.append((as_dict(data.get(key)), scope, kind, None))
-    for target, body in as_dict(data.get("target")).items():
+    for target_cfg, body in as_dict(data.get("target")).items():
         for key, scope, kind in _KINDS:
-            tables.append((as_dict(as_dict(body).get(key)), scope, kind, target))
+            tables.append((as_dict(as_dict(body).get(key)), scope, kind, target_cfg))
 
     for table, scope, kind, target in tables:
         for key, spec in table.items():
@@ -221,7 +221,9 @@ def parse_cargo_toml(path: str, text: str) -> ManifestResult:
                     props.append(("cargo:renamed-as", key))
             else:
                 result.notes.append(
-                    FileProblem(path, "unsupported", f"dependency {key!r} has an unreadable specification", line)
+                    FileProblem(
+                        path, "unsupported", f"dependency {key!r} has an unreadable specification", line
+                    )
                 )
                 continue
             result.components.append(
@@ -238,13 +240,13 @@ def parse_cargo_toml(path: str, text: str) -> ManifestResult:
                 )
             )
 
-    name = as_str(package.get("name"))
-    if name is not None:
+    package_name = as_str(package.get("name"))
+    if package_name is not None:
         version = as_str(package.get("version"))  # None when `version.workspace = true`
         license_ = as_str(package.get("license"))
         result.root = component(
             ECOSYSTEM,
-            name,
+            package_name,
             version,
             path,
             line=lines.find("[package]") or lines.find("[project]"),

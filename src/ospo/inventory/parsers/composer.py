@@ -20,7 +20,9 @@ from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope
 
 ECOSYSTEM = "composer"
-_PLATFORM = re.compile(r"^(php(-64bit|-ipv6|-zts|-debug)?|hhvm|composer(-plugin|-runtime)?-api|composer|ext-.+|lib-.+)$")
+_PLATFORM = re.compile(
+    r"^(php(-64bit|-ipv6|-zts|-debug)?|hhvm|composer(-plugin|-runtime)?-api|composer|ext-.+|lib-.+)$"
+)
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 
 
@@ -64,7 +66,9 @@ def parse_composer_lock(path: str, text: str) -> ManifestResult:
             if pos >= 0:
                 line, search_from = lines.line_at(pos), pos + len(needle)
         if name is None or version is None:
-            result.notes.append(FileProblem(path, "unsupported", "package entry without name or version", line))
+            result.notes.append(
+                FileProblem(path, "unsupported", "package entry without name or version", line)
+            )
             continue
         namespace, package = _split(name)
         dist = as_dict(entry.get("dist"))
@@ -111,7 +115,8 @@ def parse_composer_lock(path: str, text: str) -> ManifestResult:
                     FileProblem(
                         path,
                         "note",
-                        f"{comp.display_name} requires {dep}, which is not locked (replaced or provided by another package?)",
+                        f"{comp.display_name} requires {dep}, which is not locked"
+                        " (replaced or provided by another package?)",
                         comp.locations[0].line,
                     )
                 )

@@ -40,9 +40,7 @@ def split_module(path: str) -> tuple[str | None, str]:
     return (namespace if sep else None), name
 
 
-def _golang(
-    module: str, version: str | None, path: str, line: int | None, **kwargs: object
-) -> Component:
+def _golang(module: str, version: str | None, path: str, line: int | None, **kwargs: object) -> Component:
     namespace, name = split_module(module)
     return component(ECOSYSTEM, name, version, path, namespace=namespace, line=line, **kwargs)  # type: ignore[arg-type]
 
@@ -58,7 +56,7 @@ def _tokens(line: str, path: str, lineno: int) -> tuple[list[str], str]:
             i += 1
         elif line.startswith("//", i):
             return tokens, line[i + 2 :].strip()
-        elif ch in "\"`":
+        elif ch in '"`':
             end = line.find(ch, i + 1)
             while ch == '"' and end > 0 and line[end - 1] == "\\":
                 end = line.find(ch, end + 1)

@@ -3,10 +3,11 @@
 packages.lock.json groups packages per target framework (and runtime, `net8.0/win-x64`).
 `Transitive` and `CentralTransitive` (a transitive package pinned by central package
 management) are not direct; `Direct` ones are linked from the project but left
-`direct=None` so the project file's PrivateAssets (DEV) survives the collector's folding; `Project` entries are other projects of
-the solution, first-party, so they make edges but no components. `contentHash` is the
-base64 SHA-512 of the .nupkg, kept as hex. A package locked for several frameworks is one
-component (same purl) with each framework as a property.
+`direct=None` so the project file's PrivateAssets (DEV) survives the collector's folding;
+`Project` entries are other projects of the solution, first-party, so they make edges but
+no components. `contentHash` is the base64 SHA-512 of the .nupkg, kept as hex. A package
+locked for several frameworks is one component (same purl) with each framework as a
+property.
 
 *.csproj / *.fsproj / *.vbproj: each `<PackageReference Include=...>` is a declared,
 direct requirement; NuGet reads a bare version `1.2.3` as ">= 1.2.3", so it is a range
@@ -68,9 +69,7 @@ def parse_packages_lock(path: str, text: str) -> ManifestResult:
             kind = as_str(entry.get("type")) or "Transitive"
             kinds[name.lower()] = kind
             version = as_str(entry.get("resolved")) or as_str(entry.get("version"))
-            if kind == "Project":
-                refs[name.lower()] = component(ECOSYSTEM, name, version, path).purl
-            elif version is not None:
+            if kind == "Project" or version is not None:
                 refs[name.lower()] = component(ECOSYSTEM, name, version, path).purl
         for name, raw in packages.items():
             entry = as_dict(raw)
@@ -111,7 +110,9 @@ def parse_packages_lock(path: str, text: str) -> ManifestResult:
                 target = refs.get(dep.lower())
                 if target is None:
                     result.notes.append(
-                        FileProblem(path, "unsupported", f"{framework}: {name} depends on unlocked {dep}", line)
+                        FileProblem(
+                            path, "unsupported", f"{framework}: {name} depends on unlocked {dep}", line
+                        )
                     )
                     continue
                 result.edges.append((ref, target))

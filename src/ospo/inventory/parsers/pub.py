@@ -47,7 +47,12 @@ def parse_pubspec_lock(path: str, text: str) -> ManifestResult:
         if source == "path":
             where = as_str(desc.get("path")) or "?"
             result.notes.append(
-                FileProblem(path, "note", f"{name} comes from the local path {where}: first-party code, not listed", line)
+                FileProblem(
+                    path,
+                    "note",
+                    f"{name} comes from the local path {where}: first-party code, not listed",
+                    line,
+                )
             )
             continue
         if version is None:

@@ -137,11 +137,13 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
             ECOSYSTEM, spec.name, spec.version, path, line=spec.line, properties=tuple(root_props)
         )
     for spec in specs:
-        for dep in spec.deps:
-            targets = by_name.get(dep)
+        for dep_name in spec.deps:
+            targets = by_name.get(dep_name)
             if not targets:
                 result.notes.append(
-                    FileProblem(path, "unsupported", f"{spec.name}: dependency {dep} has no spec", spec.line)
+                    FileProblem(
+                        path, "unsupported", f"{spec.name}: dependency {dep_name} has no spec", spec.line
+                    )
                 )
                 continue
             result.edges.extend((refs[id(spec)], target) for target in targets)

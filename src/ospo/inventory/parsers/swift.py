@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, load_json
+from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, load_json
 from ospo.inventory.purls import component
 from ospo.model import FileProblem, ManifestResult, ParseError
 
@@ -48,9 +48,11 @@ def parse_package_resolved(path: str, text: str) -> ManifestResult:
         raise ParseError(path, "Package.resolved is not a JSON object", 1)
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     lines = LineIndex(text)
-    pins: list[Any] = as_list(data.get("pins")) or as_list(as_dict(data.get("object")).get("pins"))
-    if not pins and "pins" not in data and "pins" not in as_dict(data.get("object")):
+    container = data if "pins" in data else as_dict(data.get("object"))
+    pins_raw = container.get("pins")
+    if not isinstance(pins_raw, list):
         raise ParseError(path, "no 'pins' list", 1)
+    pins: list[Any] = pins_raw
     origin = as_str(data.get("originHash"))
     for raw in pins:
         pin = as_dict(raw)
@@ -61,7 +63,9 @@ def parse_package_resolved(path: str, text: str) -> ManifestResult:
         version = as_str(state.get("version"))
         revision = as_str(state.get("revision"))
         branch = as_str(state.get("branch"))
-        line = lines.find(f'"{location}"') if location else (lines.find(f'"{identity}"') if identity else None)
+        line = (
+            lines.find(f'"{location}"') if location else (lines.find(f'"{identity}"') if identity else None)
+        )
         if location is None and identity is None:
             result.notes.append(FileProblem(path, "unsupported", "pin without identity or location", line))
             continue
