@@ -45,9 +45,43 @@ def load_json(path: str, text: str) -> Any:
 _YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+MAX_YAML_DEPTH = 100
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def yaml_nesting_guard(path: str, text: str, limit: int = MAX_YAML_DEPTH) -> None:
+    """Refuse YAML nested deeper than `limit` before libyaml sees it.
+
+    libyaml's composer recurses in C: tens of thousands of nested `[` (or `- - - ...`)
+    overflow the C stack and kill the whole process, which no `except` can catch. The
+    estimate is conservative: flow brackets are counted even inside quotes, block depth
+    is bounded by indentation plus leading `- `/`? ` indicators on a line.
+    """
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > limit:
+                at_line = text.count("\n", 0, match.start()) + 1
+                raise ParseError(path, f"YAML nested deeper than {limit} levels", at_line)
+        elif depth:
+            depth -= 1
+    for lineno, raw_line in enumerate(text.splitlines(), 1):
+        stripped = raw_line.lstrip(" ")
+        indent = len(raw_line) - len(stripped)
+        indicators = 0
+        while stripped[:2] in ("- ", "? ", "-\t") or stripped == "-":
+            indicators += 1
+            stripped = stripped[2:].lstrip(" ")
+        if indent // 2 + indicators > limit:
+            raise ParseError(path, f"YAML nested deeper than {limit} levels", lineno)
+
+
 def load_yaml(path: str, text: str) -> Any:
     """Safe YAML (no object construction). Aliases stay shared references, so an alias
-    bomb costs no memory; callers only walk the keys they know."""
+    bomb costs no memory; callers only walk the keys they know. Deep nesting is refused
+    first (see `yaml_nesting_guard`)."""
+    yaml_nesting_guard(path, text)
     try:
         return yaml.load(text, Loader=_YamlLoader)
     except yaml.MarkedYAMLError as exc:
