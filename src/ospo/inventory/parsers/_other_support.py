@@ -8,17 +8,36 @@ assuming its shape: a list where a table was expected reads as empty, not as a c
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
 import xml.parsers.expat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from ospo.model import ParseError
+from ospo.model import ManifestResult, ParseError
+
+
+def guarded(parse: Callable[[str, str], ManifestResult]) -> Callable[[str, str], ManifestResult]:
+    """A parse function whose purl-validation failures become ParseErrors.
+
+    packageurl raises ValueError for an identity it cannot represent (an empty name, say),
+    which hostile input can always provoke; that is a malformed file, not a crash.
+    """
+
+    @functools.wraps(parse)
+    def run(path: str, text: str) -> ManifestResult:
+        try:
+            return parse(path, text)
+        except ValueError as exc:
+            raise ParseError(path, f"cannot form a package identity: {exc}") from None
+
+    return run
+
 
 _TOML_LINE = re.compile(r"at line (\d+)")
 

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, load_toml
+from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, guarded, load_toml
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope
 
@@ -276,12 +276,12 @@ PARSERS = (
         name="cargo-lock",
         ecosystem=ECOSYSTEM,
         claims=lambda name, relpath: name == "Cargo.lock",
-        parse=parse_cargo_lock,
+        parse=guarded(parse_cargo_lock),
     ),
     ParserSpec(
         name="cargo-toml",
         ecosystem=ECOSYSTEM,
         claims=lambda name, relpath: name == "Cargo.toml",
-        parse=parse_cargo_toml,
+        parse=guarded(parse_cargo_toml),
     ),
 )

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, load_json
+from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, guarded, load_json
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope
 
@@ -129,5 +129,5 @@ PARSER = ParserSpec(
     name="composer-lock",
     ecosystem=ECOSYSTEM,
     claims=lambda name, relpath: name == "composer.lock",
-    parse=parse_composer_lock,
+    parse=guarded(parse_composer_lock),
 )

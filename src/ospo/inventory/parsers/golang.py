@@ -25,6 +25,7 @@ import re
 from dataclasses import replace as dc_replace
 
 from ospo.inventory.interface import ParserSpec
+from ospo.inventory.parsers._other_support import guarded
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError
 
@@ -42,6 +43,8 @@ def split_module(path: str) -> tuple[str | None, str]:
 
 def _golang(module: str, version: str | None, path: str, line: int | None, **kwargs: object) -> Component:
     namespace, name = split_module(module)
+    if not name or namespace == "":
+        raise ParseError(path, f"invalid module path {module!r}", line)
     return component(ECOSYSTEM, name, version, path, namespace=namespace, line=line, **kwargs)  # type: ignore[arg-type]
 
 
@@ -206,12 +209,12 @@ PARSERS = (
         name="go-mod",
         ecosystem=ECOSYSTEM,
         claims=lambda name, relpath: name == "go.mod",
-        parse=parse_go_mod,
+        parse=guarded(parse_go_mod),
     ),
     ParserSpec(
         name="go-sum",
         ecosystem=ECOSYSTEM,
         claims=lambda name, relpath: name == "go.sum",
-        parse=parse_go_sum,
+        parse=guarded(parse_go_sum),
     ),
 )

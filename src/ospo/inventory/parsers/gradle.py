@@ -21,7 +21,7 @@ import posixpath
 from typing import Any
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, load_toml
+from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, guarded, load_toml
 from ospo.inventory.purls import component
 from ospo.model import FileProblem, ManifestResult, ParseError, Scope
 
@@ -194,12 +194,12 @@ PARSERS = (
         name="gradle-lockfile",
         ecosystem=ECOSYSTEM,
         claims=_claims_lockfile,
-        parse=parse_gradle_lockfile,
+        parse=guarded(parse_gradle_lockfile),
     ),
     ParserSpec(
         name="gradle-version-catalog",
         ecosystem=ECOSYSTEM,
         claims=lambda name, relpath: name.endswith(".versions.toml"),
-        parse=parse_version_catalog,
+        parse=guarded(parse_version_catalog),
     ),
 )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import XmlNode, parse_xml
+from ospo.inventory.parsers._other_support import XmlNode, guarded, parse_xml
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope
 
@@ -238,6 +238,6 @@ PARSER = ParserSpec(
     name="maven-pom",
     ecosystem=ECOSYSTEM,
     claims=lambda name, relpath: name == "pom.xml",
-    parse=parse_pom,
+    parse=guarded(parse_pom),
     max_bytes=16 << 20,
 )

@@ -31,6 +31,7 @@ from ospo.inventory.parsers._other_support import (
     XmlNode,
     as_dict,
     as_str,
+    guarded,
     load_json,
     parse_xml,
 )
@@ -220,13 +221,13 @@ PARSERS = (
         name="nuget-packages-lock",
         ecosystem=ECOSYSTEM,
         claims=lambda name, relpath: name == "packages.lock.json",
-        parse=parse_packages_lock,
+        parse=guarded(parse_packages_lock),
     ),
     ParserSpec(
         name="nuget-project",
         ecosystem=ECOSYSTEM,
         claims=lambda name, relpath: name.endswith((".csproj", ".fsproj", ".vbproj")),
-        parse=parse_project_file,
+        parse=guarded(parse_project_file),
         max_bytes=16 << 20,
     ),
 )

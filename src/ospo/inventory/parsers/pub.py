@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, load_yaml
+from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, guarded, load_yaml
 from ospo.inventory.purls import component
 from ospo.model import FileProblem, Hash, ManifestResult, ParseError, Scope
 
@@ -116,5 +116,5 @@ PARSER = ParserSpec(
     name="pubspec-lock",
     ecosystem=ECOSYSTEM,
     claims=lambda name, relpath: name == "pubspec.lock",
-    parse=parse_pubspec_lock,
+    parse=guarded(parse_pubspec_lock),
 )

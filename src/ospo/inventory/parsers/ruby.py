@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ospo.inventory.interface import ParserSpec
+from ospo.inventory.parsers._other_support import guarded
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError
 
@@ -193,5 +194,5 @@ PARSER = ParserSpec(
     name="gemfile-lock",
     ecosystem=ECOSYSTEM,
     claims=lambda name, relpath: name in ("Gemfile.lock", "gems.locked"),
-    parse=parse_gemfile_lock,
+    parse=guarded(parse_gemfile_lock),
 )

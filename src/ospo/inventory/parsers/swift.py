@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, load_json
+from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, guarded, load_json
 from ospo.inventory.purls import component
 from ospo.model import FileProblem, ManifestResult, ParseError
 
@@ -107,5 +107,5 @@ PARSER = ParserSpec(
     name="swift-package-resolved",
     ecosystem=ECOSYSTEM,
     claims=lambda name, relpath: name == "Package.resolved",
-    parse=parse_package_resolved,
+    parse=guarded(parse_package_resolved),
 )
