@@ -123,3 +123,27 @@ def test_cargo_lock_malformed(text: str) -> None:
         parse_cargo_lock("Cargo.lock", text)
     except ParseError as exc:
         assert exc.path == "Cargo.lock"
+
+
+def test_cargo_toml_lines_are_found_in_their_own_table() -> None:
+    text = """[package]
+name = "x"
+version = "1.0.0"
+
+[features]
+serde = ["dep:serde"]
+
+[dependencies.serde]
+version = "1"
+optional = true
+
+[dev-dependencies]
+serde_json = "1"
+log = "0.4"
+
+[target."cfg(windows)".dependencies]
+winapi = { version = "0.3", features = ["winuser"] }
+"""
+    result = parse_cargo_toml("Cargo.toml", text)
+    lines = {c.name: c.locations[0].line for c in result.components}
+    assert lines == {"serde": 8, "serde_json": 13, "log": 14, "winapi": 17}

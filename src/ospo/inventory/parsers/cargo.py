@@ -163,12 +163,25 @@ _KINDS: tuple[tuple[str, Scope, str], ...] = (
 )
 
 
-def _dep_line(lines: LineIndex, key: str) -> int | None:
-    for needle in (f"\n{key} =", f"\n{key}=", f'\n"{key}"', f".{key}]", f"\n{key}.", f"\n  {key} ="):
-        line = lines.find(needle)
-        if line is not None:
-            return line + 1 if needle.startswith("\n") else line
-    return None
+def _dep_line(lines: LineIndex, table: str, target: str | None, key: str) -> int | None:
+    """Line of `key` in its dependency table: `[table]` (or `[target.X.table]`) followed
+    by `key = ...`, or a `[table.key]` header of its own."""
+    text = lines.text
+    prefix = f"target.{target}." if target is not None else ""
+    for header in (f"[{prefix}{table}.{key}]", f'[{prefix}{table}."{key}"]'):
+        pos = text.find(header)
+        if pos >= 0:
+            return lines.line_at(pos)
+    start = text.find(f"[{prefix}{table}]")
+    if start < 0 and target is not None:  # quoted differently: find the target, then the table
+        at = text.find(target)
+        start = text.find(f".{table}]", at) if at >= 0 else -1
+    if start < 0:
+        return None
+    end = text.find("\n[", start + 1)
+    section = text[start : end if end >= 0 else len(text)]
+    match = re.search(rf'^[ \t]*"?{re.escape(key)}"?[ \t]*[=.]', section, re.MULTILINE)
+    return lines.line_at(start + match.start()) if match else lines.line_at(start)
 
 
 def parse_cargo_toml(path: str, text: str) -> ManifestResult:
@@ -182,16 +195,16 @@ def parse_cargo_toml(path: str, text: str) -> ManifestResult:
     if members:
         root_props.append(("cargo:workspace-members", ",".join(members)))
 
-    tables: list[tuple[dict[str, Any], Scope, str, str | None]] = []
+    tables: list[tuple[dict[str, Any], Scope, str, str | None, str]] = []
     for key, scope, kind in _KINDS:
-        tables.append((as_dict(data.get(key)), scope, kind, None))
+        tables.append((as_dict(data.get(key)), scope, kind, None, key))
     for target_cfg, body in as_dict(data.get("target")).items():
         for key, scope, kind in _KINDS:
-            tables.append((as_dict(as_dict(body).get(key)), scope, kind, target_cfg))
+            tables.append((as_dict(as_dict(body).get(key)), scope, kind, target_cfg, key))
 
-    for table, scope, kind, target in tables:
+    for table, scope, kind, target, table_name in tables:
         for key, spec in table.items():
-            line = _dep_line(lines, key)
+            line = _dep_line(lines, table_name, target, key)
             props: list[tuple[str, str]] = [("cargo:kind", kind)]
             if target:
                 props.append(("cargo:target", target))
