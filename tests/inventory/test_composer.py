@@ -43,3 +43,23 @@ def test_malformed(text: str) -> None:
     except ParseError:
         return
     assert result.components == [] and result.notes
+
+
+def test_composer_json_declares_and_folds_into_lock() -> None:
+    from ospo.inventory import build_inventory
+    from ospo.inventory.parsers.composer import parse_composer_json
+
+    result = parse_composer_json("composer.json", (FIX.parent / "composer.json").read_text())
+    assert result.root is not None and result.root.purl == "pkg:composer/acme/site"
+    assert result.root.declared_license == "proprietary"
+    by = {c.display_name: c for c in result.components}
+    assert set(by) == {"guzzlehttp/guzzle", "acme/legacy-utils", "phpunit/phpunit"}  # no php, ext-*
+    assert by["phpunit/phpunit"].scope is Scope.DEV and by["guzzlehttp/guzzle"].declared_range == "^7.8"
+    assert by["guzzlehttp/guzzle"].locations[0].line == 9
+
+    inv = build_inventory(str(FIX.parent))
+    pinned = {c.display_name: c for c in inv.components}
+    assert pinned["guzzlehttp/guzzle"].direct is True and pinned["guzzlehttp/guzzle"].resolved
+    assert pinned["phpunit/phpunit"].direct is True and pinned["phpunit/phpunit"].scope is Scope.DEV
+    assert pinned["psr/http-message"].direct is None
+    assert all(c.resolved for c in inv.components)

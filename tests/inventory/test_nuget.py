@@ -72,3 +72,16 @@ def test_project_without_include_is_reported(text: str) -> None:
 def test_project_malformed(text: str) -> None:
     with pytest.raises(ParseError):
         parse_project_file("x.csproj", text)
+
+
+def test_packages_config() -> None:
+    from ospo.inventory.parsers.nuget import parse_packages_config
+
+    path = FIX.parent / "legacy" / "packages.config"
+    result = parse_packages_config("packages.config", path.read_text())
+    by = {c.name: c for c in result.components}
+    assert by["log4net"].purl == "pkg:nuget/log4net@2.0.15" and by["log4net"].locations[0].line == 4
+    assert by["Microsoft.CodeDom.Providers.DotNetCompilerPlatform"].scope is Scope.DEV
+    assert by["EntityFramework"].direct is None
+    with pytest.raises(ParseError):
+        parse_packages_config("packages.config", "<configuration/>")

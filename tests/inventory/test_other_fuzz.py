@@ -34,7 +34,9 @@ CASES: list[tuple[ParserSpec, list[Path]]] = [
     (gradle.PARSERS[0], [FIX / "gradle/android/app/gradle.lockfile"]),
     (gradle.PARSERS[1], [FIX / "gradle/android/gradle/libs.versions.toml"]),
     (ruby.PARSER, [FIX / "ruby/app/Gemfile.lock", FIX / "ruby/gem/Gemfile.lock"]),
-    (composer.PARSER, [FIX / "composer/site/composer.lock"]),
+    (composer.PARSERS[0], [FIX / "composer/site/composer.lock"]),
+    (composer.PARSERS[1], [FIX / "composer/site/composer.json"]),
+    (nuget.PARSERS[2], [FIX / "nuget/legacy/packages.config"]),
     (nuget.PARSERS[0], [FIX / "nuget/Acme.Api/packages.lock.json"]),
     (nuget.PARSERS[1], [FIX / "nuget/Acme.Api/Acme.Api.csproj"]),
     (swift.PARSER, [FIX / "swift/v1/Package.resolved", FIX / "swift/v3/Package.resolved"]),
@@ -144,7 +146,7 @@ _documents = st.recursive(
     max_leaves=25,
 )
 
-JSON_SPECS = [composer.PARSER, nuget.PARSERS[0], swift.PARSER]
+JSON_SPECS = [composer.PARSERS[0], composer.PARSERS[1], nuget.PARSERS[0], swift.PARSER]
 
 
 @pytest.mark.parametrize("spec", JSON_SPECS, ids=[s.name for s in JSON_SPECS])

@@ -6,6 +6,10 @@ alternatives the user may choose from, so it becomes an OR expression. The dist
 Platform requirements (`php`, `ext-*`, `lib-*`, `composer-*`) are not packages and make
 no edges. The lockfile does not record the root's own requirements, so `direct` is None
 (composer.json, where present, says which are direct).
+
+composer.json: the package (`name`, `version` if stated, `license`) is the root;
+`require` entries are declared RUNTIME ranges and `require-dev` DEV ones, all direct;
+the collector folds them into the pins of composer.lock beside it.
 """
 
 from __future__ import annotations
@@ -125,9 +129,65 @@ def parse_composer_lock(path: str, text: str) -> ManifestResult:
     return result
 
 
-PARSER = ParserSpec(
-    name="composer-lock",
-    ecosystem=ECOSYSTEM,
-    claims=lambda name, relpath: name == "composer.lock",
-    parse=guarded(parse_composer_lock),
+def parse_composer_json(path: str, text: str) -> ManifestResult:
+    data = load_json(path, text)
+    if not isinstance(data, dict):
+        raise ParseError(path, "composer.json is not a JSON object", 1)
+    result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
+    lines = LineIndex(text)
+    name = as_str(data.get("name"))
+    if name is not None:
+        namespace, package = _split(name)
+        result.root = replace(
+            component(
+                ECOSYSTEM,
+                package,
+                as_str(data.get("version")),
+                path,
+                namespace=namespace,
+                line=lines.find('"name"'),
+                declared_license=license_expression(
+                    [data["license"]]
+                    if isinstance(data.get("license"), str)
+                    else as_list(data.get("license"))
+                ),
+            ),
+            description=as_str(data.get("description")),
+            homepage=as_str(data.get("homepage")),
+        )
+    for key, scope in (("require", Scope.RUNTIME), ("require-dev", Scope.DEV)):
+        section_at = max(text.find(f'"{key}"'), 0)
+        for dep, constraint in as_dict(data.get(key)).items():
+            if is_platform_package(dep):
+                continue
+            namespace, package = _split(dep)
+            comp = component(
+                ECOSYSTEM,
+                package,
+                None,
+                path,
+                namespace=namespace,
+                line=lines.find(f'"{dep}"', section_at),
+                scope=scope,
+                direct=True,
+                declared_range=as_str(constraint),
+            )
+            result.components.append(comp)
+            result.edges.append((result.root_ref, comp.purl))
+    return result
+
+
+PARSERS = (
+    ParserSpec(
+        name="composer-lock",
+        ecosystem=ECOSYSTEM,
+        claims=lambda name, relpath: name == "composer.lock",
+        parse=guarded(parse_composer_lock),
+    ),
+    ParserSpec(
+        name="composer-json",
+        ecosystem=ECOSYSTEM,
+        claims=lambda name, relpath: name == "composer.json" and "/vendor/" not in f"/{relpath}",
+        parse=guarded(parse_composer_json),
+    ),
 )

@@ -16,6 +16,9 @@ until a lockfile pins it. The version may be an attribute or a child element,
 PropertyGroups. `PrivateAssets="all"` (analyzers, build tools) makes it DEV. Without a
 version the package is centrally managed (Directory.Packages.props); that is said in a
 property, not guessed. XML is parsed with DOCTYPEs refused.
+
+packages.config (the pre-PackageReference format) pins every package, direct or not, at
+an exact version; `developmentDependency="true"` makes it DEV.
 """
 
 from __future__ import annotations
@@ -216,6 +219,34 @@ def _reference(path: str, include: str, item: XmlNode, props: dict[str, str], gr
     )
 
 
+def parse_packages_config(path: str, text: str) -> ManifestResult:
+    root = parse_xml(path, text)
+    if root.tag != "packages":
+        raise ParseError(path, f"root element is <{root.tag}>, not <packages>", root.line)
+    result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
+    for item in root.children_named("package"):
+        name = item.attrs.get("id", "").strip()
+        version = item.attrs.get("version", "").strip()
+        if not name or not version:
+            result.notes.append(FileProblem(path, "unsupported", "package without id or version", item.line))
+            continue
+        framework = item.attrs.get("targetFramework")
+        dev = item.attrs.get("developmentDependency", "").lower() == "true"
+        result.components.append(
+            component(
+                ECOSYSTEM,
+                name,
+                version,
+                path,
+                line=item.line,
+                scope=Scope.DEV if dev else Scope.RUNTIME,
+                properties=(("nuget:target-framework", framework),) if framework else (),
+            )
+        )
+        result.edges.append((result.root_ref, result.components[-1].purl))
+    return result
+
+
 PARSERS = (
     ParserSpec(
         name="nuget-packages-lock",
@@ -229,5 +260,11 @@ PARSERS = (
         claims=lambda name, relpath: name.endswith((".csproj", ".fsproj", ".vbproj")),
         parse=guarded(parse_project_file),
         max_bytes=16 << 20,
+    ),
+    ParserSpec(
+        name="nuget-packages-config",
+        ecosystem=ECOSYSTEM,
+        claims=lambda name, relpath: name == "packages.config",
+        parse=guarded(parse_packages_config),
     ),
 )
