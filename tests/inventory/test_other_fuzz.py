@@ -40,7 +40,8 @@ CASES: list[tuple[ParserSpec, list[Path]]] = [
     (nuget.PARSERS[0], [FIX / "nuget/Acme.Api/packages.lock.json"]),
     (nuget.PARSERS[1], [FIX / "nuget/Acme.Api/Acme.Api.csproj"]),
     (swift.PARSER, [FIX / "swift/v1/Package.resolved", FIX / "swift/v3/Package.resolved"]),
-    (pub.PARSER, [FIX / "pub/app/pubspec.lock"]),
+    (pub.PARSERS[0], [FIX / "pub/app/pubspec.lock"]),
+    (pub.PARSERS[1], [FIX / "pub/app/pubspec.yaml"]),
 ]
 IDS = [spec.name for spec, _ in CASES]
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -163,8 +164,8 @@ def test_random_yaml_documents_for_pubspec_lock() -> None:
     @FUZZ
     @given(_documents)
     def run(doc: object) -> None:
-        _survives(pub.PARSER, yaml.safe_dump({"packages": doc}))
-        _survives(pub.PARSER, yaml.safe_dump(doc))
+        _survives(pub.PARSERS[0], yaml.safe_dump({"packages": doc}))
+        _survives(pub.PARSERS[0], yaml.safe_dump(doc))
 
     run()
 
@@ -224,8 +225,8 @@ def test_huge_and_deep_inputs_stay_parse_errors() -> None:
     deep_toml = "x = " + "[" * 100_000 + "]" * 100_000
     for spec in TOML_SPECS:
         _survives(spec, deep_toml)
-    _survives(pub.PARSER, "packages: " + "[" * 50_000 + "]" * 50_000)
+    _survives(pub.PARSERS[0], "packages: " + "[" * 50_000 + "]" * 50_000)
     bomb = "a: &a ['x','x']\n" + "".join(
         f"{c}: &{c} [*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     )
-    _survives(pub.PARSER, bomb + "packages: *i\n")
+    _survives(pub.PARSERS[0], bomb + "packages: *i\n")

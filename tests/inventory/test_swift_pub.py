@@ -72,3 +72,23 @@ def test_package_resolved_malformed(text: str) -> None:
 def test_pubspec_malformed(text: str) -> None:
     with pytest.raises(ParseError):
         parse_pubspec_lock("pubspec.lock", text)
+
+
+def test_pubspec_yaml_root_and_fold() -> None:
+    from ospo.inventory import build_inventory
+    from ospo.inventory.parsers.pub import parse_pubspec_yaml
+
+    app = FIX / "pub" / "app"
+    result = parse_pubspec_yaml("pubspec.yaml", (app / "pubspec.yaml").read_text())
+    assert result.root is not None and result.root.purl == "pkg:pub/acme_app@1.4.0%2B12"
+    assert ("pub:path-dependency", "acme_theme=../acme_theme") in result.root.properties
+    by = {c.name: c for c in result.components}
+    assert by["http"].declared_range == "^1.1.0" and by["http"].locations[0].line == 13
+    assert by["flutter"].declared_range == "sdk:flutter"
+    assert by["acme_auth"].declared_range == "^3.4.0"
+    assert by["lints"].scope is Scope.DEV
+    assert "markdown_widget" not in by  # an override, not a declaration
+
+    inv = build_inventory(str(app))
+    assert [p.name for p in inv.projects] == ["acme_app"]
+    assert all(c.resolved for c in inv.components)

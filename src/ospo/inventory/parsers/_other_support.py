@@ -25,18 +25,29 @@ from ospo.model import ManifestResult, ParseError
 def guarded(parse: Callable[[str, str], ManifestResult]) -> Callable[[str, str], ManifestResult]:
     """A parse function whose purl-validation failures become ParseErrors.
 
-    packageurl raises ValueError for an identity it cannot represent (an empty name, say),
-    which hostile input can always provoke; that is a malformed file, not a crash.
+    packageurl raises ValueError for an identity it cannot represent (an empty name, say)
+    and TypeError for some others (a name of "/"), which hostile input can always
+    provoke; that is a malformed file, not a crash. Errors raised elsewhere are bugs and
+    propagate.
     """
 
     @functools.wraps(parse)
     def run(path: str, text: str) -> ManifestResult:
         try:
             return parse(path, text)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
+            if not _raised_in_packageurl(exc):
+                raise
             raise ParseError(path, f"cannot form a package identity: {exc}") from None
 
     return run
+
+
+def _raised_in_packageurl(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and "packageurl" in tb.tb_frame.f_code.co_filename
 
 
 _TOML_LINE = re.compile(r"at line (\d+)")

@@ -9,11 +9,17 @@ carry `vcs_url` with the resolved commit; `sdk` packages (flutter, flutter_test)
 with the SDK and are listed with `pub:source=sdk`; `path` packages are local code,
 reported in a note and not listed. `description.sha256` (pub 3.x) is the archive digest.
 The `sdks` constraints bound tool versions, not packages, and are not listed.
+
+pubspec.yaml: the package (`name`, `version`) is the root; `dependencies` are declared
+RUNTIME ranges, `dev_dependencies` DEV, all direct, folded by the collector into the pins
+of pubspec.lock beside it. Path dependencies are first-party (a property of the root);
+`dependency_overrides` only change what the lock pins, so they are not declarations.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, guarded, load_yaml
@@ -112,9 +118,66 @@ def parse_pubspec_lock(path: str, text: str) -> ManifestResult:
     return result
 
 
-PARSER = ParserSpec(
-    name="pubspec-lock",
-    ecosystem=ECOSYSTEM,
-    claims=lambda name, relpath: name == "pubspec.lock",
-    parse=guarded(parse_pubspec_lock),
+def parse_pubspec_yaml(path: str, text: str) -> ManifestResult:
+    data = load_yaml(path, text)
+    if not isinstance(data, dict):
+        raise ParseError(path, "pubspec.yaml is not a mapping", 1)
+    result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
+    lines = LineIndex(text)
+    root_props: list[tuple[str, str]] = []
+    for key, scope in (("dependencies", Scope.RUNTIME), ("dev_dependencies", Scope.DEV)):
+        section_at = text.find(f"\n{key}:")
+        for dep_raw, spec in as_dict(data.get(key)).items():
+            dep = str(dep_raw)
+            found = lines.find(f"\n  {dep}:", max(section_at, 0)) if section_at >= 0 else None
+            line = found + 1 if found is not None else None
+            table = as_dict(spec)
+            if "path" in table:
+                root_props.append(("pub:path-dependency", f"{dep}={as_str(table.get('path'))}"))
+                continue
+            if isinstance(spec, str) or spec is None or isinstance(spec, int | float):
+                constraint = as_str(spec) or "any"
+            elif "sdk" in table:
+                constraint = f"sdk:{as_str(table.get('sdk'))}"
+            elif "git" in table:
+                git = table.get("git")
+                constraint = f"git:{as_str(git) or as_str(as_dict(git).get('url'))}"
+            else:
+                constraint = as_str(table.get("version")) or "any"
+            comp = component(
+                ECOSYSTEM, dep, None, path, line=line, scope=scope, direct=True, declared_range=constraint
+            )
+            result.components.append(comp)
+    name = as_str(data.get("name"))
+    if name is not None:
+        result.root = component(
+            ECOSYSTEM,
+            name,
+            as_str(data.get("version")),
+            path,
+            line=lines.find("name:"),
+            properties=tuple(root_props),
+        )
+        result.root = replace(
+            result.root,
+            description=as_str(data.get("description")),
+            homepage=as_str(data.get("homepage")) or as_str(data.get("repository")),
+        )
+    result.edges.extend((result.root_ref, c.purl) for c in result.components)
+    return result
+
+
+PARSERS = (
+    ParserSpec(
+        name="pubspec-lock",
+        ecosystem=ECOSYSTEM,
+        claims=lambda name, relpath: name == "pubspec.lock",
+        parse=guarded(parse_pubspec_lock),
+    ),
+    ParserSpec(
+        name="pubspec-yaml",
+        ecosystem=ECOSYSTEM,
+        claims=lambda name, relpath: name == "pubspec.yaml",
+        parse=guarded(parse_pubspec_yaml),
+    ),
 )

@@ -140,6 +140,8 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
     for spec in specs:
         for dep_name in spec.deps:
             targets = by_name.get(dep_name)
+            if not targets and dep_name == "bundler":
+                continue  # Bundler itself runs the bundle; it is never locked as a spec
             if not targets:
                 result.notes.append(
                     FileProblem(
