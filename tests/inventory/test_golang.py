@@ -89,3 +89,13 @@ def test_go_sum_malformed() -> None:
     with pytest.raises(ParseError) as err:
         parse_go_sum("go.sum", "a v1.0.0 h1:x=\nnot a line\n")
     assert err.value.line == 2
+
+
+def test_claims_skip_testdata_and_vendor() -> None:
+    from ospo.inventory.registry import parser_for
+
+    spec = parser_for("go.mod", "svc/go.mod")
+    assert spec is not None and spec.name == "go-mod"
+    assert parser_for("go.mod", "svc/testdata/mod/go.mod") is None
+    assert parser_for("go.sum", "vendor/x/go.sum") is None
+    assert parser_for("Cargo.toml", "vendor/serde/Cargo.toml") is None

@@ -29,6 +29,7 @@ def test_gemfile_lock_with_git_path_and_platforms() -> None:
     git = next(c for c in result.components if c.name == "rack-attack-ext")
     assert "vcs_url=git%2Bhttps://github.com/acme/rack-attack-ext.git%404f2c1e0b" in git.purl
     assert git.direct is True and ("gem:git-branch", "main") in git.properties
+    assert nokogiri[0].declared_range == "~> 1.15" and git.declared_range is None
     assert git.locations[0].line == 6
     rack = by["pkg:gem/rack@2.2.8"]
     assert rack.direct is False and rack.hashes[0].algorithm == "sha256"

@@ -284,6 +284,12 @@ def _with_homepage(root: Component, package: dict[str, Any]) -> Component:
     )
 
 
+def _vendored(relpath: str) -> bool:
+    """Crates copied in by `cargo vendor` are dependencies (listed by Cargo.lock), not
+    projects of the tree."""
+    return relpath.startswith("vendor/") or "/vendor/" in relpath
+
+
 PARSERS = (
     ParserSpec(
         name="cargo-lock",
@@ -294,7 +300,7 @@ PARSERS = (
     ParserSpec(
         name="cargo-toml",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "Cargo.toml",
+        claims=lambda name, relpath: name == "Cargo.toml" and not _vendored(relpath),
         parse=guarded(parse_cargo_toml),
     ),
 )

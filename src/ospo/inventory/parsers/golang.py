@@ -204,17 +204,23 @@ def parse_go_sum(path: str, text: str) -> ManifestResult:
     return result
 
 
+def _ignored_by_go(relpath: str) -> bool:
+    """The go command ignores `testdata` folders (test fixtures) and `vendor` copies."""
+    parts = relpath.split("/")[:-1]
+    return "testdata" in parts or "vendor" in parts
+
+
 PARSERS = (
     ParserSpec(
         name="go-mod",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "go.mod",
+        claims=lambda name, relpath: name == "go.mod" and not _ignored_by_go(relpath),
         parse=guarded(parse_go_mod),
     ),
     ParserSpec(
         name="go-sum",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "go.sum",
+        claims=lambda name, relpath: name == "go.sum" and not _ignored_by_go(relpath),
         parse=guarded(parse_go_sum),
     ),
 )

@@ -51,7 +51,7 @@ def split_platform(version: str) -> tuple[str, str | None]:
 def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     specs: list[_Spec] = []
-    direct: set[str] = set()
+    direct: dict[str, str | None] = {}
     checksums: dict[tuple[str, str], list[Hash]] = {}
     root_props: list[tuple[str, str]] = []
     section: str | None = None
@@ -90,8 +90,8 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
             else:
                 options.setdefault(key, value.strip())
         elif section == "DEPENDENCIES":
-            name = line.strip().split(" ", 1)[0]
-            direct.add(name.rstrip("!"))
+            name, _, requirement = line.strip().partition(" ")
+            direct[name.rstrip("!")] = requirement.strip().rstrip("!").strip("()") or None
         elif section == "CHECKSUMS":
             match = _CHECKSUM.match(line)
             if match and match.group(3):
@@ -128,7 +128,7 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
                 )
             by_name.setdefault(spec.name, []).append(refs[id(spec)])
             continue
-        comp = _gem(spec, path, spec.name in direct, checksums)
+        comp = _gem(spec, path, spec.name in direct, checksums, direct.get(spec.name))
         refs[id(spec)] = comp.purl
         by_name.setdefault(spec.name, []).append(comp.purl)
         result.components.append(comp)
@@ -157,7 +157,13 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
     return result
 
 
-def _gem(spec: _Spec, path: str, direct: bool, checksums: dict[tuple[str, str], list[Hash]]) -> Component:
+def _gem(
+    spec: _Spec,
+    path: str,
+    direct: bool,
+    checksums: dict[tuple[str, str], list[Hash]],
+    requirement: str | None,
+) -> Component:
     qualifiers: dict[str, str] = {}
     props: list[tuple[str, str]] = []
     if spec.platform:
@@ -185,6 +191,7 @@ def _gem(spec: _Spec, path: str, direct: bool, checksums: dict[tuple[str, str], 
         path,
         line=spec.line,
         direct=direct,
+        declared_range=requirement,
         hashes=tuple(checksums.get((spec.name, full_version), ())),
         qualifiers=qualifiers,
         download_url=download,
