@@ -137,14 +137,13 @@ def classify_license(raw: str) -> DeclaredLicense:
         return DeclaredLicense(raw, None, None, ())
     if parsed is None:
         return DeclaredLicense(raw, None, None, ())
-    refs: list[str] = []
     unknown = set(licensing.unknown_license_keys(parsed))
-    for key in unknown:
-        if not _LICENSE_REF.match(key):
-            return DeclaredLicense(raw, None, None, ())
-        refs.append(key)
+    if any(not _LICENSE_REF.match(key) for key in unknown):
+        return DeclaredLicense(raw, None, None, ())
     expression = str(parsed)
     symbols = licensing.license_symbols(parsed, decompose=True)
+    # Some LicenseRef ids are known to the licensing (ScanCode's); all must be declared in SPDX.
+    refs = {s.key for s in symbols if s.key.startswith("LicenseRef-")}
     single = None
     if len(symbols) == 1 and not unknown and expression == symbols[0].key:
         single = expression

@@ -45,6 +45,7 @@ from spdx_tools.spdx.model import (
     RelationshipType,
     SpdxNoAssertion,
 )
+from spdx_tools.spdx.validation.checksum_validator import validate_checksum
 from spdx_tools.spdx.validation.uri_validators import validate_download_location, validate_url
 
 from ospo.model import Component, Hash, Inventory, Scope
@@ -67,23 +68,21 @@ ROOT_ID = "SPDXRef-Root"
 OSPO_ANNOTATION_PREFIX = "ospo:"
 NAMESPACE_BASE = "https://spdx.org/spdxdocs/ospo/"
 
-# Hex digest length each algorithm must have (spdx-tools validates it).
-CHECKSUM_ALGORITHMS: dict[str, tuple[ChecksumAlgorithm, int]] = {
-    "md5": (ChecksumAlgorithm.MD5, 32),
-    "sha1": (ChecksumAlgorithm.SHA1, 40),
-    "sha224": (ChecksumAlgorithm.SHA224, 56),
-    "sha256": (ChecksumAlgorithm.SHA256, 64),
-    "sha384": (ChecksumAlgorithm.SHA384, 96),
-    "sha512": (ChecksumAlgorithm.SHA512, 128),
-    "sha3-256": (ChecksumAlgorithm.SHA3_256, 64),
-    "sha3-384": (ChecksumAlgorithm.SHA3_384, 96),
-    "sha3-512": (ChecksumAlgorithm.SHA3_512, 128),
-    "blake2b-256": (ChecksumAlgorithm.BLAKE2B_256, 64),
-    "blake2b-384": (ChecksumAlgorithm.BLAKE2B_384, 96),
-    "blake2b-512": (ChecksumAlgorithm.BLAKE2B_512, 128),
-    "blake3": (ChecksumAlgorithm.BLAKE3, 64),
+CHECKSUM_ALGORITHMS: dict[str, ChecksumAlgorithm] = {
+    "md5": ChecksumAlgorithm.MD5,
+    "sha1": ChecksumAlgorithm.SHA1,
+    "sha224": ChecksumAlgorithm.SHA224,
+    "sha256": ChecksumAlgorithm.SHA256,
+    "sha384": ChecksumAlgorithm.SHA384,
+    "sha512": ChecksumAlgorithm.SHA512,
+    "sha3-256": ChecksumAlgorithm.SHA3_256,
+    "sha3-384": ChecksumAlgorithm.SHA3_384,
+    "sha3-512": ChecksumAlgorithm.SHA3_512,
+    "blake2b-256": ChecksumAlgorithm.BLAKE2B_256,
+    "blake2b-384": ChecksumAlgorithm.BLAKE2B_384,
+    "blake2b-512": ChecksumAlgorithm.BLAKE2B_512,
+    "blake3": ChecksumAlgorithm.BLAKE3,
 }
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 _DEPENDENCY_OF = {
     Scope.OPTIONAL: RelationshipType.OPTIONAL_DEPENDENCY_OF,
@@ -258,14 +257,16 @@ class _Writer:
 
 
 def _checksums(hashes: tuple[Hash, ...]) -> tuple[list[Checksum], list[Hash]]:
+    """Checksums spdx-tools accepts (its validator decides lengths); the rest are returned."""
     mapped: list[Checksum] = []
     unmapped: list[Hash] = []
     for h in sorted(hashes):
-        entry = CHECKSUM_ALGORITHMS.get(normalise_hash_algorithm(h.algorithm))
-        if entry is None or len(h.value) != entry[1] or not _HEX.match(h.value):
+        algorithm = CHECKSUM_ALGORITHMS.get(normalise_hash_algorithm(h.algorithm))
+        checksum = Checksum(algorithm, h.value.lower()) if algorithm is not None else None
+        if checksum is None or validate_checksum(checksum, "SPDXRef-x", SPDX_VERSION):
             unmapped.append(h)
         else:
-            mapped.append(Checksum(entry[0], h.value.lower()))
+            mapped.append(checksum)
     return mapped, unmapped
 
 
