@@ -117,5 +117,3 @@ def project_inventory() -> Inventory:
         ],
         manifests=["pyproject.toml", "uv.lock"],
     )
-
-

@@ -164,7 +164,9 @@ def test_same_inventory_same_bytes(folder_inv: Inventory) -> None:
     assert inventory_to_cyclonedx_json(shuffled) == first
 
 
-def test_serial_number_follows_content_and_time(folder_inv: Inventory, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serial_number_follows_content_and_time(
+    folder_inv: Inventory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = json.loads(inventory_to_cyclonedx_json(folder_inv))["serialNumber"]
     changed = folder_inventory()
     changed.components.pop()

@@ -32,7 +32,9 @@ def _packages(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _rels(doc: dict[str, Any]) -> set[tuple[str, str, str]]:
-    return {(r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"]) for r in doc["relationships"]}
+    return {
+        (r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"]) for r in doc["relationships"]
+    }
 
 
 def test_folder_inventory_is_valid_spdx_2_3(folder_inv: Inventory) -> None:
@@ -54,7 +56,11 @@ def test_packages_carry_purl_version_checksums_licence(folder_inv: Inventory) ->
     assert lodash["SPDXID"] == spdx_id_for("pkg:npm/lodash@4.17.21")
     assert lodash["versionInfo"] == "4.17.21"
     assert lodash["externalRefs"] == [
-        {"referenceCategory": "PACKAGE_MANAGER", "referenceLocator": "pkg:npm/lodash@4.17.21", "referenceType": "purl"}
+        {
+            "referenceCategory": "PACKAGE_MANAGER",
+            "referenceLocator": "pkg:npm/lodash@4.17.21",
+            "referenceType": "purl",
+        }
     ]
     assert {c["algorithm"] for c in lodash["checksums"]} == {"SHA1", "SHA512"}
     assert lodash["licenseDeclared"] == "MIT"

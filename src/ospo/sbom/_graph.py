@@ -59,9 +59,7 @@ def build_graph(inventory: Inventory) -> SbomGraph:
     synthetic = len(projects) != 1
     if synthetic:
         name = root_name(inventory)
-        root = Component(
-            purl=f"{SYNTHETIC_ROOT_PREFIX}{name}", name=name, version=None, ecosystem="generic"
-        )
+        root = Component(purl=f"{SYNTHETIC_ROOT_PREFIX}{name}", name=name, version=None, ecosystem="generic")
         other_projects = projects
     else:
         root = projects[0]

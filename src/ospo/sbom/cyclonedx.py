@@ -67,7 +67,9 @@ HASH_ALGORITHMS: dict[str, HashAlgorithm] = {
     "blake3": HashAlgorithm.BLAKE3,
 }
 # The schema only accepts hex digests of these lengths.
-_HEX_DIGEST = re.compile(r"^(?:[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{96}|[a-fA-F0-9]{128})$")
+_HEX_DIGEST = re.compile(
+    r"^(?:[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{96}|[a-fA-F0-9]{128})$"
+)
 
 _SCOPES = {
     Scope.RUNTIME: ComponentScope.REQUIRED,

@@ -195,8 +195,8 @@ class _CycloneDxReader:
         props = [
             (n, v)
             for p in _list(item, "properties")
-            if (n := _str(p, "name")) is not None and (v := p.get("value") if isinstance(p, dict) else None)
-            is not None
+            if (n := _str(p, "name")) is not None
+            and (v := p.get("value") if isinstance(p, dict) else None) is not None
             and isinstance(v, str)
         ]
         named = dict(props)
@@ -209,20 +209,27 @@ class _CycloneDxReader:
         kind = _str(item, "type") or "library"
         if PROP_MANIFEST in named or (kind == "file" and bom_ref and bom_ref.startswith("file:")):
             if bom_ref:
-                self.refs[bom_ref] = bom_ref if bom_ref.startswith("file:") else f"file:{named.get(PROP_MANIFEST)}"
+                self.refs[bom_ref] = (
+                    bom_ref if bom_ref.startswith("file:") else f"file:{named.get(PROP_MANIFEST)}"
+                )
             return
         group = _str(item, "group")
         version = _str(item, "version")
-        purl = _str(item, "purl")
-        parsed = _purl_parts(purl) if purl else None
-        if parsed is None:
-            if purl:
-                self.out.note(f"component {name!r} has an invalid purl {purl!r}; identified by name")
+        declared_purl = _str(item, "purl")
+        parsed = _purl_parts(declared_purl) if declared_purl else None
+        if parsed is not None and declared_purl is not None:
+            purl = declared_purl
+        else:
             purl = _generic_purl(name, version, group)
             parsed = _purl_parts(purl)
-            if purl and not _str(item, "purl"):
+            if declared_purl:
+                self.out.note(
+                    f"component {name!r} has an invalid purl {declared_purl!r}; identified as {purl}"
+                )
+            else:
                 self.out.note(f"component {name!r} has no purl; identified as {purl}")
         if parsed is None:
+            self.out.note(f"component {name!r} cannot be identified and was ignored")
             return
         scope = _CDX_SCOPES.get(_str(item, "scope") or "required", Scope.RUNTIME)
         if scope is Scope.DEV:
@@ -312,9 +319,9 @@ def _read_spdx_json(path: str, data: dict[str, Any]) -> Inventory:
     if version != "SPDX-2.3" and version != "SPDX-2.2":
         raise ParseError(path, f"unsupported SPDX version {version!r} (SPDX-2.2 and SPDX-2.3 are read)")
     try:
-        document = JsonLikeDictParser().parse(data)
+        document = JsonLikeDictParser().parse(data)  # type: ignore[no-untyped-call]
     except SPDXParsingError as exc:
-        raise ParseError(path, "invalid SPDX: " + "; ".join(exc.get_messages())[:2000]) from None
+        raise ParseError(path, "invalid SPDX: " + _messages(exc)) from None
     return _SpdxReader(path).read(document)
 
 
@@ -323,10 +330,17 @@ def _read_spdx_tagvalue(path: str, text: str) -> Inventory:
     from spdx_tools.spdx.parser.tagvalue.parser import Parser
 
     try:
-        document = Parser().parse(text)
+        document = Parser().parse(text)  # type: ignore[no-untyped-call]
     except SPDXParsingError as exc:
-        raise ParseError(path, "invalid SPDX: " + "; ".join(exc.get_messages())[:2000]) from None
+        raise ParseError(path, "invalid SPDX: " + _messages(exc)) from None
     return _SpdxReader(path).read(document)
+
+
+def _messages(exc: Any) -> str:
+    messages = getattr(exc, "messages", None)
+    if not isinstance(messages, list):
+        return str(exc)[:2000]
+    return "; ".join(str(m) for m in messages)[:2000]
 
 
 _SPDX_DEP_OF = {
@@ -346,7 +360,8 @@ class _SpdxReader:
         self.out = _Builder(path)
 
     def read(self, document: Any) -> Inventory:
-        from spdx_tools.spdx.model import SpdxNoAssertion, SpdxNone
+        from spdx_tools.spdx.model.spdx_no_assertion import SpdxNoAssertion
+        from spdx_tools.spdx.model.spdx_none import SpdxNone
 
         ospo_data: dict[str, dict[str, Any]] = {}
         for annotation in document.annotations:
@@ -424,8 +439,11 @@ class _SpdxReader:
                 if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
                     hashes.add(Hash(pair[0], pair[1]))
             locations = tuple(
-                Location(item[0], item[1] if isinstance(item[1], int) else None,
-                         item[2] if isinstance(item[2], int) else None)
+                Location(
+                    item[0],
+                    item[1] if isinstance(item[1], int) else None,
+                    item[2] if isinstance(item[2], int) else None,
+                )
                 for item in extra.get("locations") or []
                 if isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)
             )

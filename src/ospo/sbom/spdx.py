@@ -27,24 +27,19 @@ from datetime import datetime
 from typing import Any
 
 from spdx_tools.spdx.jsonschema.document_converter import DocumentConverter
-from spdx_tools.spdx.model import (
-    Actor,
-    ActorType,
-    Annotation,
-    AnnotationType,
-    Checksum,
-    ChecksumAlgorithm,
-    CreationInfo,
-    Document,
+from spdx_tools.spdx.model.actor import Actor, ActorType
+from spdx_tools.spdx.model.annotation import Annotation, AnnotationType
+from spdx_tools.spdx.model.checksum import Checksum, ChecksumAlgorithm
+from spdx_tools.spdx.model.document import CreationInfo, Document
+from spdx_tools.spdx.model.extracted_licensing_info import ExtractedLicensingInfo
+from spdx_tools.spdx.model.package import (
     ExternalPackageRef,
     ExternalPackageRefCategory,
-    ExtractedLicensingInfo,
     Package,
     PackagePurpose,
-    Relationship,
-    RelationshipType,
-    SpdxNoAssertion,
 )
+from spdx_tools.spdx.model.relationship import Relationship, RelationshipType
+from spdx_tools.spdx.model.spdx_no_assertion import SpdxNoAssertion
 from spdx_tools.spdx.validation.checksum_validator import validate_checksum
 from spdx_tools.spdx.validation.uri_validators import validate_download_location, validate_url
 
@@ -54,8 +49,8 @@ from ospo.sbom._common import (
     classify_license,
     content_digest,
     creation_time,
-    normalise_hash_algorithm,
     license_ref_for_text,
+    normalise_hash_algorithm,
     root_name,
     spdx_licensing,
     tool_version,
@@ -122,7 +117,7 @@ def inventory_to_spdx_document(inventory: Inventory) -> Document:
 def inventory_to_spdx_json(inventory: Inventory) -> str:
     """SPDX 2.3 JSON text, indented, ending in a newline; validated by tests, not here."""
     document = inventory_to_spdx_document(inventory)
-    data = DocumentConverter().convert(document)
+    data = DocumentConverter().convert(document)  # type: ignore[no-untyped-call]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -146,9 +141,7 @@ class _Writer:
             self.ids[ref] = spdx_id_for(ref, "Manifest")
 
         packages = [self._package(graph.root, ROOT_ID, PackagePurpose.APPLICATION, root=True)]
-        packages += [
-            self._package(p, self.ids[p.purl], PackagePurpose.APPLICATION) for p in graph.projects
-        ]
+        packages += [self._package(p, self.ids[p.purl], PackagePurpose.APPLICATION) for p in graph.projects]
         packages += [
             self._package(c, self.ids[c.purl], PackagePurpose.LIBRARY)
             for c in [*graph.components, *graph.placeholders]
@@ -199,9 +192,11 @@ class _Writer:
         refs = []
         if not (root and self.graph.synthetic_root):
             refs.append(ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", comp.purl))
-        download = comp.download_url if comp.download_url and not validate_download_location(
+        download = (
             comp.download_url
-        ) else None
+            if comp.download_url and not validate_download_location(comp.download_url)
+            else None
+        )
         homepage = comp.homepage if comp.homepage and not validate_url(comp.homepage) else None
         package = Package(
             spdx_id=spdx_id,
