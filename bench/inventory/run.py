@@ -232,7 +232,7 @@ def report(name: str, runs: list[Run], show: int) -> dict[str, Any]:
     print(f"\n=== {name}")
     by_tool = {r.tool: r for r in runs}
     for r in runs:
-        status = f"ERROR {r.error.strip()[:300]}" if r.error else ""
+        status = f"ERROR ...{r.error.strip()[-300:]}" if r.error else ""
         secs = f"{r.seconds:.2f}s" if r.seconds is not None else "-"
         print(
             f"  {r.tool:<13} components={r.components:<6} "
@@ -259,7 +259,8 @@ def report(name: str, runs: list[Run], show: int) -> dict[str, Any]:
             continue
         only_ospo = sorted(ospo.pairs - peer.pairs)
         only_peer = sorted(peer.pairs - ospo.pairs)
-        ratio = (ospo.seconds / peer.seconds) if ospo.seconds and peer.seconds else None
+        both_ran = ospo.error is None and peer.error is None
+        ratio = (ospo.seconds / peer.seconds) if both_ran and ospo.seconds and peer.seconds else None
         ratio_text = f"{ratio:.2f}" if ratio is not None else "n/a"
         print(
             f"  ospo vs {peer.tool}: common={len(ospo.pairs & peer.pairs)} only-ospo={len(only_ospo)} "
@@ -291,6 +292,7 @@ def main() -> int:
     parser.add_argument("--install-peers", action="store_true", help="Install cdxgen and cyclonedx-py first.")
     parser.add_argument("--show", type=int, default=12, help="Differences to print per side.")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     if args.install_peers:
         install_peers()
@@ -328,6 +330,7 @@ def main() -> int:
         if cdx_py is not None and is_env:
             runs.append(run_cyclonedx_py(cdx_py, folder, outdir / "cyclonedx-py.json"))
         results.append(report(name, runs, args.show))
+    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "report.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nfull lists: {OUT / 'report.json'}; BOMs: {OUT / 'boms'}")
     return 0
