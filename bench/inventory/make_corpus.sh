@@ -39,7 +39,7 @@ step "yarn v1 yarn.lock"
 D=$(npm_project bench-yarn)
 (cd "$D" && npm pkg set 'dependencies.react-scripts=^5' 'dependencies.@storybook/react=^7' 'dependencies.next=^14' \
    'dependencies.express=^4' 'devDependencies.jest=^29' 'devDependencies.eslint=^8' >/dev/null \
- && timeout 900 npx -y yarn@1 install --ignore-scripts --frozen-lockfile=false --mode update-lockfile --non-interactive >/dev/null 2>&1) \
+ && timeout 900 npx -y yarn@1 install --ignore-scripts --mode update-lockfile --non-interactive >/dev/null 2>&1) \
   && keep "$D" "$CORPUS/yarn" package.json yarn.lock || echo "yarn lock failed"
 
 # --- pnpm v9: pnpm-lock.yaml ------------------------------------------------------------------
@@ -52,9 +52,17 @@ D=$(npm_project bench-pnpm)
   && keep "$D" "$CORPUS/pnpm" package.json pnpm-lock.yaml || echo "pnpm lock failed"
 
 # --- Python tools in a throwaway venv -----------------------------------------------------------
-step "python tools"
-python3 -m venv "$WORK/tools" && "$WORK/tools/bin/pip" install -q uv poetry pdm "hishel<1" pipenv >/dev/null 2>&1 || echo "tool install failed"
-T="$WORK/tools/bin"
+step "python tools (one throwaway venv each: their pins conflict)"
+tool() {  # tool NAME PIP-SPECS...: a venv with that tool; prints its bin folder
+  local name="$1"; shift
+  python3 -m venv "$WORK/tool-$name" && "$WORK/tool-$name/bin/pip" install -q "$@" >/dev/null 2>&1 \
+    || echo "install of $name failed" >&2
+}
+tool uv uv
+tool poetry poetry
+# pdm 2.26+ with this index's hishel 2.x / httpx2 fails at start-up; these pins work together.
+tool pdm "pdm==2.22.4" "hishel<1" "unearth<0.18"
+tool pipenv pipenv
 PYDEPS='"django>=5", "fastapi", "sqlalchemy>=2", "pandas", "scikit-learn", "jupyterlab", "matplotlib", "streamlit", "sphinx", "celery[redis]", "requests", "pytest", "black"'
 
 py_project() {  # name -> folder with a PEP 621 pyproject
@@ -75,21 +83,29 @@ PY
 
 step "uv.lock"
 D=$(py_project bench-uv)
-(cd "$D" && timeout 900 "$T/uv" lock -q) && keep "$D" "$CORPUS/uv" pyproject.toml uv.lock || echo "uv lock failed"
+(cd "$D" && timeout 900 "$WORK/tool-uv/bin/uv" lock -q) && keep "$D" "$CORPUS/uv" pyproject.toml uv.lock || echo "uv lock failed"
 
 step "requirements.txt with hashes (uv pip compile --generate-hashes)"
 D=$(py_project bench-req)
-(cd "$D" && timeout 900 "$T/uv" pip compile -q --generate-hashes --python-version 3.11 pyproject.toml -o requirements.txt) \
+(cd "$D" && timeout 900 "$WORK/tool-uv/bin/uv" pip compile -q --generate-hashes --python-version 3.11 pyproject.toml -o requirements.txt) \
   && keep "$D" "$CORPUS/requirements" requirements.txt || echo "uv pip compile failed"
 
 step "poetry.lock"
 D=$(py_project bench-poetry)
-(cd "$D" && timeout 1200 "$T/poetry" lock -n >/dev/null 2>&1) && keep "$D" "$CORPUS/poetry" pyproject.toml poetry.lock \
+# Poetry's JSON-API lookups fail on this index ("Package X (v) not found"); the simple API works.
+cat >> "$D/pyproject.toml" <<'PY'
+
+[[tool.poetry.source]]
+name = "pypi-simple"
+url = "https://pypi.org/simple/"
+priority = "primary"
+PY
+(cd "$D" && timeout 1200 "$WORK/tool-poetry/bin/poetry" lock -n >/dev/null 2>&1) && keep "$D" "$CORPUS/poetry" pyproject.toml poetry.lock \
   || echo "poetry lock failed"
 
 step "pdm.lock"
 D=$(py_project bench-pdm)
-(cd "$D" && timeout 1200 "$T/pdm" lock -q >/dev/null 2>&1) && keep "$D" "$CORPUS/pdm" pyproject.toml pdm.lock \
+(cd "$D" && timeout 1200 "$WORK/tool-pdm/bin/pdm" lock >/dev/null 2>&1) && keep "$D" "$CORPUS/pdm" pyproject.toml pdm.lock \
   || echo "pdm lock failed"
 
 step "Pipfile.lock"
@@ -117,7 +133,7 @@ sphinx = "*"
 [requires]
 python_version = "3.11"
 PF
-(cd "$D" && PIPENV_VENV_IN_PROJECT=1 PIPENV_SKIP_LOCK=0 timeout 1200 "$T/pipenv" lock >/dev/null 2>&1) \
+(cd "$D" && PIPENV_VENV_IN_PROJECT=1 PIPENV_SKIP_LOCK=0 timeout 1200 "$WORK/tool-pipenv/bin/pipenv" lock >/dev/null 2>&1) \
   && keep "$D" "$CORPUS/pipenv" Pipfile Pipfile.lock || echo "pipenv lock failed"
 
 step "corpus"

@@ -182,3 +182,12 @@ def test_without_source_date_epoch_the_time_is_now(monkeypatch: pytest.MonkeyPat
     bom = json.loads(inventory_to_cyclonedx_json(Inventory(root=".")))
     stamp = datetime.fromisoformat(bom["metadata"]["timestamp"])
     assert abs((datetime.now(tz=UTC) - stamp).total_seconds()) < 3600
+
+
+def test_repeated_purl_is_one_node() -> None:
+    a1 = Component("pkg:npm/a@1.0.0", "a", "1.0.0", "npm", declared_license="MIT")
+    a2 = Component("pkg:npm/a@1.0.0", "a", "1.0.0", "npm", declared_license="ISC")
+    text = inventory_to_cyclonedx_json(Inventory(root="r", components=[a1, a2]))
+    _validate(text)
+    comps = json.loads(text)["components"]
+    assert [c["licenses"] for c in comps] == [[{"license": {"id": "MIT"}}]]

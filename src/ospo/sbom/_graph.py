@@ -53,8 +53,12 @@ def manifest_path(ref: str) -> str:
 
 
 def build_graph(inventory: Inventory) -> SbomGraph:
-    components = sorted(inventory.components, key=lambda c: c.purl)
-    projects = sorted(inventory.projects, key=lambda c: c.purl)
+    # One node per ref: a repeated purl (which a merged inventory should not have) keeps its
+    # first record rather than producing two nodes with one bom-ref / SPDXID.
+    components = list({c.purl: c for c in reversed(inventory.components)}.values())
+    components.sort(key=lambda c: c.purl)
+    projects = list({p.purl: p for p in reversed(inventory.projects)}.values())
+    projects.sort(key=lambda c: c.purl)
     known = {c.purl for c in components} | {p.purl for p in projects}
     synthetic = len(projects) != 1
     if synthetic:
