@@ -1,0 +1,454 @@
+"""Copyright statements and their holders, as attribution notices need them.
+
+``extract_copyrights(path, text)`` runs on every file of a tree, so it is built for speed
+first: a substring prefilter rejects most files without a regex, then only lines carrying a
+copyright hint (and the few lines that continue them) are cleaned and parsed. Each statement
+is cut where licence boilerplate, "All rights reserved" or a new sentence begins, and its
+holder is what remains once the signs, years, emails and URLs are removed.
+
+The false-positive filters encode what licence texts and code look like: prose ("the above
+copyright notice", "copyright holders and contributors", "copyright law"), templates
+("Copyright (C) <year> <name of author>"), and identifiers (``copyright = "..."``,
+``COPYRIGHT_YEAR``, ``getCopyright()``, ``COPYRIGHT.txt``).
+
+Everything here is pure: a string in, plain data out; no exception escapes for any text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ospo.licenses.copyright_holders import HolderSummary, deduplicate_holders
+from ospo.licenses.copyright_text import YEARS_RE, clean_line
+from ospo.model import Copyright
+
+__all__ = ["HolderSummary", "deduplicate_holders", "extract_copyrights"]
+
+# Lines longer than this (minified code, data) are only looked at in windows after each hint.
+_LONG_LINE = 1000
+_WINDOW = 400
+_MAX_WINDOWS_PER_LINE = 64
+_MAX_CONTINUATION_LINES = 3
+_MAX_YEAR_LINES = 50
+_MAX_STATEMENT = 300
+
+# Cheap substring tests on the lower-cased text; no hit means no statement in the file.
+_PREFILTER = ("copyright", "(c)", "©", "copr", "&copy", "&#169", "&#xa9", "\\251", "|copy|")
+_AUTHOR_PREFILTER = ("author", "written by")
+_HINT_RE = re.compile(
+    r"copyright|copr|\(c\)|©|&copy|&#169|&#xa9|\\251|\\u00a9|\\xa9|\|copy\||"
+    r"author|written by"
+)
+
+# One copyright sign: the word, the abbreviation, the symbol or the SPDX file tag.
+_MARK = r"(?:spdx-filecopyrighttext|copyright|copr\.|\(c\)|©)"
+# A run of signs ("Portions Copyright (C)", "Copyright ©", "SPDX-FileCopyrightText: (c)").
+_GROUP_RE = re.compile(rf"(?:\bportions\s+)?{_MARK}(?:[\s:,]*{_MARK})*:?", re.IGNORECASE)
+_WORD_MARK_RE = re.compile(r"spdx-filecopyrighttext|copyright|copr\.", re.IGNORECASE)
+
+# Where a statement stops: rights reservations, licence grants and other boilerplate.
+_TERMINATOR_RE = re.compile(
+    r"\ball\s+rights?\s+reserved|\bsome\s+rights\s+reserved|\balle\s+rechte|"
+    r"\btous\s+droits|\bderechos\s+reservados|\brights\s+reserved|"
+    r"\blicen[sc]e[sd]?\b|\breleased\s+under|\bdistributed\s+under|\bavailable\s+under|"
+    r"\bunder\s+the\s+terms|\bspdx-license-identifier|\bpermission\s+(?:is|to)\b|"
+    r"\bthis\s+(?:program|file|software|library|code|work|source|project|package|module|"
+    r"header|is|notice|product)\b|"
+    r"\bsee\s+(?:the\s+)?(?:file|licen[sc]e|copying|accompanying|https?:|notice|readme)|"
+    r"\bis\s+free\s+software|\buse\s+of\s+this|\bredistribution|\byou\s+(?:may|can)\b|"
+    r"\bprovided\s+that|\bwarrant(?:y|ies)\b|\bpart\s+of\s+the\b|\s\|\s|\s-{2,}\s|\s--?\s*$|"
+    r"\bversion\s+\d|\bgenerated\s+by\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-Z])")
+_LAST_WORD_RE = re.compile(r"(\S+)$")
+_ABBREVIATIONS = frozenset(
+    "inc ltd co corp jr sr dr mr mrs ms st prof bros al etc llc gmbh ag sa nv bv ev kg "
+    "plc pty lda srl spa oy ab as".split()
+)
+
+_EMAIL_RE = re.compile(r"<?\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}>?")
+_URL_RE = re.compile(r"[<(]?\b(?:https?://|www\.)[^\s<>()]{1,300}[>)]?", re.IGNORECASE)
+_TEMPLATE_RE = re.compile(
+    r"[<\[{]\s*(?:yyyy|year|years|name|owner|author|copyright|holder|fullname|full\s+name|"
+    r"organi[sz]ation|company|your|insert|date|first|program|one\s+line)[^<>\[\]{}]{0,60}[>\]}]|"
+    r"\byyyy\b|\bname\s+of\s+(?:the\s+)?(?:author|copyright|owner)|\b(?:19|20)xx\b|"
+    r"\byour\s+(?:name|company|organi[sz]ation)\b|\$\{?\w*year\w*\}?|%year%|\{\{",
+    re.IGNORECASE,
+)
+_PREV_WORD_RE = re.compile(r"([A-Za-z]+)\W{0,3}$")
+_FIRST_WORD_RE = re.compile(r"[\s:,]*([^\s,;:]+)\s*([^\s,;:]*)")
+# A word just before the sign that makes it prose ("the above copyright", "of copyright").
+_PROSE_BEFORE = frozenset(
+    "the above this that said such any all its their his her your our no of and or full "
+    "original following applicable same a an to with retain include includes including "
+    "preserve under without relevant appropriate respective additional intellectual "
+    "us international united by for as on in from own other each every these those "
+    "whose which claim any reproduce display removal remove".split()
+)
+# A word just after the sign that makes it prose ("copyright notice", "copyright law").
+_PROSE_AFTER = frozenset(
+    "holder holders owner owners notice notices law laws and or to in on of for is are was "
+    "were be been act protection statement statements license licence licenses information "
+    "infringement interest interests claim claims may shall will would should must can "
+    "could date year years text header headers line lines message string symbol sign page "
+    "file files assignment ownership status policy terms permission permissions disclaimer "
+    "waiver agreement rights right registration transfer treaty office violation violations "
+    "as with from at that which not under owned held attribution notification "
+    "and/or year(s) laws. note notes section clause holder(s) owner(s) template tag field "
+    "fields check checks info data detection year, string, details".split()
+)
+# Holders that are no one.
+_JUNK_HOLDERS = frozenset(
+    "the by and of holder holders owner owners author authors notice copyright c "
+    "yyyy year name you your all rights reserved is a an to this that it its none null "
+    "unknown undefined nil true false self this".split()
+)
+_CODE_AFTER_RE = re.compile(r"\s*(?:[=(\[{]|:=|->|\.[A-Za-z_]|_|['\"],|['\"]\s*[:\])])")
+_AUTHOR_RE = re.compile(
+    r"^(?:@author\b|authors?\s*:|(?:original(?:ly)?\s+)?written\s+by\b|author\s+-)\s*(.*)$",
+    re.IGNORECASE,
+)
+_YEAR_LINE_RE = re.compile(r"^(?:\(c\)\s*|©\s*)?(?=(?:19[5-9]\d|20\d\d)\b)")
+_BANNER_BEFORE_RE = re.compile(r"(?:\||\bv?\d+(?:\.\d+)+\w*|/\*!?)\s*$")
+_ORG_RE = re.compile(
+    r"\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Foundation|Project|Contributors|Authors|"
+    r"Team|Software|Systems|Technologies|Limited|Company|University)\b"
+)
+_HOLDER_STRIP = " \t,;:-–—/|.()[]{}'\"<>"
+
+
+@dataclass
+class _Statement:
+    """A statement found in one line (or joined lines) before it becomes a Copyright."""
+
+    statement: str
+    holder: str | None
+    has_year: bool
+    wants_more: bool  # the statement ends where its holder is probably on the next line
+    cut: bool  # boilerplate followed on the same line
+
+
+def extract_copyrights(path: str, text: str) -> list[Copyright]:
+    """Every copyright statement (and author line) in ``text``, with its holder and lines."""
+    if not text:
+        return []
+    lowered = text.lower()
+    if not any(marker in lowered for marker in _PREFILTER) and not any(
+        marker in lowered for marker in _AUTHOR_PREFILTER
+    ):
+        return []
+    lines = text.split("\n")
+    found: list[Copyright] = []
+    consumed: set[int] = set()
+    for index in _candidate_lines(lowered):
+        if index in consumed or index >= len(lines):
+            continue
+        consumed.add(index)
+        raw = lines[index]
+        if len(raw) > _LONG_LINE:
+            found.extend(_scan_long_line(path, index, raw, lowered_line=raw.lower()))
+            continue
+        found.extend(_scan_line(path, index, lines, consumed))
+    return found
+
+
+def _candidate_lines(lowered: str) -> list[int]:
+    """Indexes of lines holding a hint, in order, each once; newlines counted incrementally."""
+    indexes: list[int] = []
+    line = 0
+    position = 0
+    for match in _HINT_RE.finditer(lowered):
+        start = match.start()
+        line += lowered.count("\n", position, start)
+        position = start
+        if not indexes or indexes[-1] != line:
+            indexes.append(line)
+    return indexes
+
+
+def _scan_long_line(path: str, index: int, raw: str, lowered_line: str) -> list[Copyright]:
+    """Windows after the hints of a very long line: minified code keeps its banner up front."""
+    found: list[Copyright] = []
+    window_end = -1
+    windows = 0
+    for match in _HINT_RE.finditer(lowered_line):
+        if match.start() < window_end:
+            continue
+        windows += 1
+        if windows > _MAX_WINDOWS_PER_LINE:
+            break
+        start = max(0, match.start() - 40)
+        window_end = match.start() + _WINDOW
+        for statement in _statements_in(clean_line(raw[start:window_end])):
+            if statement.holder is not None or statement.has_year:
+                found.append(_copyright(path, index, index, statement))
+    return found
+
+
+def _scan_line(path: str, index: int, lines: list[str], consumed: set[int]) -> list[Copyright]:
+    """Statements starting on line ``index``, joined with continuation lines where needed."""
+    cleaned = clean_line(lines[index])
+    statements = _statements_in(cleaned)
+    if not statements:
+        author = _author(path, index, cleaned)
+        return [author] if author is not None else []
+    found: list[Copyright] = []
+    last = index
+    for number, statement in enumerate(statements):
+        end = index
+        is_last = number == len(statements) - 1
+        if is_last and statement.wants_more and not statement.cut:
+            statement, end = _continue(statement, index, lines, consumed)
+        if statement.holder is None and not statement.has_year:
+            continue
+        found.append(_copyright(path, index, end, statement))
+        last = max(last, end)
+    if found:
+        found.extend(_year_lines(path, last, lines, consumed))
+    return found
+
+
+def _continue(
+    statement: _Statement, index: int, lines: list[str], consumed: set[int]
+) -> tuple[_Statement, int]:
+    """Join the next comment lines while the holder is missing or the line ends mid-name."""
+    end = index
+    current = statement
+    for offset in range(1, _MAX_CONTINUATION_LINES + 1):
+        following = index + offset
+        if following >= len(lines):
+            break
+        cleaned = clean_line(lines[following])
+        if not cleaned or _GROUP_RE.search(cleaned) or _TERMINATOR_RE.match(cleaned):
+            break
+        if current.holder is not None and YEARS_RE.match(cleaned):
+            break  # a year-led line is a statement of its own
+        joined = _statements_in(current.statement + " " + cleaned)
+        if not joined or joined[0].holder is None and current.holder is not None:
+            break
+        consumed.add(following)
+        current, end = joined[0], following
+        if not current.wants_more or current.cut:
+            break
+    return current, end
+
+
+def _year_lines(path: str, last: int, lines: list[str], consumed: set[int]) -> list[Copyright]:
+    """Lines after a statement that start with years: more holders of the same notice.
+
+    Debian copyright files and C headers list one holder per line under a single
+    "Copyright:" (``Copyright: 2001 A`` / ``           2004-2006 B``).
+    """
+    found: list[Copyright] = []
+    for following in range(last + 1, min(len(lines), last + 1 + _MAX_YEAR_LINES)):
+        cleaned = clean_line(lines[following])
+        if not _YEAR_LINE_RE.match(cleaned) or _GROUP_RE.search(cleaned.replace("(c)", "")):
+            break
+        statements = _statements_in("Copyright " + cleaned)
+        if not statements or statements[0].holder is None:
+            break
+        consumed.add(following)
+        statement = statements[0]
+        text = statement.statement[len("Copyright ") :]
+        found.append(Copyright(path=path, line=following + 1, statement=text, holder=statement.holder))
+    return found
+
+
+def _copyright(path: str, index: int, end: int, statement: _Statement) -> Copyright:
+    return Copyright(
+        path=path,
+        line=index + 1,
+        statement=statement.statement,
+        holder=statement.holder,
+        end_line=end + 1 if end != index else None,
+    )
+
+
+def _statements_in(cleaned: str) -> list[_Statement]:
+    """The statements of one cleaned line: each run of copyright signs starts one."""
+    groups = [g for g in _GROUP_RE.finditer(cleaned) if not _is_code(cleaned, g)]
+    statements: list[_Statement] = []
+    for number, group in enumerate(groups):
+        stop = groups[number + 1].start() if number + 1 < len(groups) else len(cleaned)
+        statement = _parse(cleaned, group, stop)
+        if statement is not None:
+            statements.append(statement)
+    return statements
+
+
+def _is_code(cleaned: str, group: re.Match[str]) -> bool:
+    """An identifier, a file name or a quoted key rather than a statement."""
+    start = group.start()
+    before = cleaned[start - 1] if start else " "
+    text = group.group(0)
+    if before.isalnum() or before in "_.$@/\\-":
+        return not (text.startswith("©") and before.isalnum())
+    after = cleaned[group.end() : group.end() + 4]
+    if text.endswith(":") and after[:1] in ("=", ":"):
+        return True
+    if _CODE_AFTER_RE.match(after) and not after.lstrip().lower().startswith("(c"):
+        return True
+    return before in "'\"" and after[:1] in ("'", '"')
+
+
+def _parse(cleaned: str, group: re.Match[str], stop: int) -> _Statement | None:
+    """One statement from a run of signs to ``stop``, or None when it is prose or template."""
+    signs = group.group(0)
+    tail = cleaned[group.end() : stop]
+    before = cleaned[max(0, group.start() - 40) : group.start()]
+    quote = before.rstrip()[-1:] if before.rstrip()[-1:] in ("'", '"') else ""
+    if quote and quote in tail:
+        tail = tail[: tail.index(quote)]
+    if _TEMPLATE_RE.search(tail[:120]):
+        return None
+    has_year = YEARS_RE.search(tail[:80]) is not None
+    word_sign = _WORD_MARK_RE.search(signs) is not None
+    if not word_sign and "©" not in signs:
+        # A bare "(c)" is a list item in licence texts unless a year follows it.
+        if not YEARS_RE.match(tail.lstrip(" ,:")) and not _banner(before, tail):
+            return None
+    if _is_prose(signs, before, tail, has_year):
+        return None
+    kept, cut = _cut(tail)
+    statement = _tidy_statement(signs + " " + kept if kept else signs)
+    holder = _holder(kept)
+    wants_more = holder is None or bool(re.search(r"(?:\b(?:and|by|of|the)|[,&])\s*$", kept))
+    if holder is None and not has_year and not wants_more:
+        return None
+    return _Statement(statement, holder, has_year, wants_more, cut)
+
+
+def _banner(before: str, tail: str) -> bool:
+    """A bare "(c)" in a banner ("jQuery v3.6.0 | (c) OpenJS Foundation"), not a list item."""
+    first = tail.lstrip()[:1]
+    return first.isupper() and (
+        _BANNER_BEFORE_RE.search(before) is not None or _ORG_RE.search(tail[:80]) is not None
+    )
+
+
+def _is_prose(signs: str, before: str, tail: str, has_year: bool) -> bool:
+    """Licence or documentation text talking about copyright rather than stating one."""
+    first = _FIRST_WORD_RE.match(tail)
+    word = first.group(1) if first else ""
+    following = first.group(2) if first else ""
+    bare = word.lower().strip(".,;:()")
+    starts_with_year = YEARS_RE.match(tail.lstrip(" ,:(")) is not None
+    if not starts_with_year:
+        if bare in _PROSE_AFTER or word.lower() in _PROSE_AFTER:
+            return True
+        if word[:1].islower() and bare not in ("by", "c", "©") and "." not in word:
+            if not (bare == "the" and following[:1].isupper()):
+                return True
+    previous = _PREV_WORD_RE.search(before)
+    if previous and previous.group(1).lower() in _PROSE_BEFORE and not has_year:
+        return True
+    shouted = signs.strip(": ").isupper() and "(" not in signs and "©" not in signs
+    return shouted and not has_year and not tail.strip()[:2].lower() == "by"
+
+
+def _cut(tail: str) -> tuple[str, bool]:
+    """The part of ``tail`` before boilerplate or a new sentence, and whether it was cut."""
+    limit = min(len(tail), _MAX_STATEMENT)
+    cut = limit < len(tail)
+    terminator = _TERMINATOR_RE.search(tail, 0, limit)
+    if terminator is not None:
+        limit, cut = terminator.start(), True
+    for match in _SENTENCE_END_RE.finditer(tail, 0, limit):
+        word = _LAST_WORD_RE.search(tail, 0, match.start())
+        if word is None:
+            continue
+        bare = word.group(1).lstrip("(<[").lower()
+        if len(bare) <= 1 or "." in bare or bare in _ABBREVIATIONS or YEARS_RE.fullmatch(bare):
+            continue
+        limit, cut = match.start(), True
+        break
+    return tail[:limit].strip(), cut
+
+
+def _tidy_statement(statement: str) -> str:
+    statement = " ".join(statement.split())
+    while statement and statement[-1] in ",;:-–—/|(":
+        statement = statement[:-1].rstrip()
+    if statement.endswith(".") and not _ends_with_abbreviation(statement):
+        statement = statement[:-1].rstrip()
+    return _balance(statement)
+
+
+def _ends_with_abbreviation(text: str) -> bool:
+    word = _LAST_WORD_RE.search(text)
+    if word is None:
+        return False
+    bare = word.group(1).rstrip(".").lower()
+    dotted = "." in bare and len(bare) <= 6 and "@" not in bare
+    return len(bare) == 1 or bare in _ABBREVIATIONS or dotted
+
+
+def _balance(text: str) -> str:
+    """Drop a trailing opening bracket or an unmatched closing one left by the cut."""
+    for opening, closing in ("()", "<>", "[]"):
+        if text.endswith(closing) and text.count(closing) > text.count(opening):
+            text = text[:-1].rstrip()
+        elif text.count(opening) > text.count(closing) and text.rfind(opening) > text.rfind(closing):
+            text = text + closing if text.rfind(opening) < len(text) - 1 else text[:-1]
+    return text.strip()
+
+
+def _holder(kept: str) -> str | None:
+    """Who holds the copyright: the statement without signs, years, emails and URLs."""
+    text = _EMAIL_RE.sub(" ", kept)
+    without_urls = _URL_RE.sub(" ", text)
+    if any(ch.isalpha() for ch in without_urls):
+        text = without_urls
+    text = _GROUP_RE.sub(" ", text)
+    pieces = YEARS_RE.split(text)
+    names: list[str] = []
+    for piece in pieces:
+        name = _strip_holder(piece)
+        if name:
+            names.append(name)
+    holder = ", ".join(names)
+    if not holder or not any(ch.isalpha() for ch in holder):
+        return None
+    words = holder.lower().replace(",", " ").split()
+    if all(word.strip(".()") in _JUNK_HOLDERS for word in words):
+        return None
+    return holder
+
+
+def _strip_holder(piece: str) -> str:
+    name = " ".join(piece.split())
+    previous = None
+    while name != previous:
+        previous = name
+        name = name.strip(_HOLDER_STRIP + " ")
+        lowered = name.lower()
+        for prefix in ("by ", "and ", "& ", "(c) ", "c) ", "© "):
+            if lowered.startswith(prefix):
+                name = name[len(prefix) :]
+                break
+        for suffix in (" and", " &", " by", " (c)", " ©"):
+            if lowered.endswith(suffix):
+                name = name[: -len(suffix)]
+                break
+    if name and _ends_with_abbreviation(name) and piece.rstrip().endswith(name + "."):
+        name += "."
+    name = _balance(name)
+    return "" if name.lower() in _JUNK_HOLDERS else name
+
+
+def _author(path: str, index: int, cleaned: str) -> Copyright | None:
+    """An "Author: …", "@author …" or "Written by …" line, as a separate kind of finding."""
+    match = _AUTHOR_RE.match(cleaned)
+    if match is None:
+        return None
+    kept, _ = _cut(match.group(1))
+    if _TEMPLATE_RE.search(kept):
+        return None
+    name = _holder(kept)
+    if name is None or not name[:1].isupper() and not name[:1].isdigit():
+        return None
+    return Copyright(
+        path=path, line=index + 1, statement=_tidy_statement(cleaned), holder=name, kind="author"
+    )
