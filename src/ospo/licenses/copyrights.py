@@ -25,6 +25,11 @@ from ospo.model import Copyright
 
 __all__ = ["HolderSummary", "deduplicate_holders", "extract_copyrights"]
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Lines longer than this (minified code, data) are only looked at in windows after each hint.
 _LONG_LINE = 1000
 _WINDOW = 400
@@ -63,9 +68,9 @@ _TERMINATOR_RE = re.compile(
 )
 _SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-Z])")
 _LAST_WORD_RE = re.compile(r"(\S+)$")
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS = _words(
     "inc ltd co corp jr sr dr mr mrs ms st prof bros al etc llc gmbh ag sa nv bv ev kg "
-    "plc pty lda srl spa oy ab as".split()
+    "plc pty lda srl spa oy ab as"
 )
 
 _EMAIL_RE = re.compile(r"<?\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}>?")
@@ -80,15 +85,15 @@ _TEMPLATE_RE = re.compile(
 _PREV_WORD_RE = re.compile(r"([A-Za-z]+)\W{0,3}$")
 _FIRST_WORD_RE = re.compile(r"[\s:,]*([^\s,;:]+)\s*([^\s,;:]*)")
 # A word just before the sign that makes it prose ("the above copyright", "of copyright").
-_PROSE_BEFORE = frozenset(
+_PROSE_BEFORE = _words(
     "the above this that said such any all its their his her your our no of and or full "
     "original following applicable same a an to with retain include includes including "
     "preserve under without relevant appropriate respective additional intellectual "
     "us international united by for as on in from own other each every these those "
-    "whose which claim any reproduce display removal remove".split()
+    "whose which claim any reproduce display removal remove"
 )
 # A word just after the sign that makes it prose ("copyright notice", "copyright law").
-_PROSE_AFTER = frozenset(
+_PROSE_AFTER = _words(
     "holder holders owner owners notice notices law laws and or to in on of for is are was "
     "were be been act protection statement statements license licence licenses information "
     "infringement interest interests claim claims may shall will would should must can "
@@ -97,13 +102,13 @@ _PROSE_AFTER = frozenset(
     "waiver agreement rights right registration transfer treaty office violation violations "
     "as with from at that which not under owned held attribution notification "
     "and/or year(s) laws. note notes section clause holder(s) owner(s) template tag field "
-    "fields check checks info data detection year, string, details".split()
+    "fields check checks info data detection year, string, details"
 )
 # Holders that are no one.
-_JUNK_HOLDERS = frozenset(
+_JUNK_HOLDERS = _words(
     "the by and of holder holders owner owners author authors notice copyright c "
     "yyyy year name you your all rights reserved is a an to this that it its none null "
-    "unknown undefined nil true false self this".split()
+    "unknown undefined nil true false self this"
 )
 _CODE_AFTER_RE = re.compile(r"\s*(?:[=(\[{]|:=|->|\.[A-Za-z_]|_|['\"],|['\"]\s*[:\])])")
 _AUTHOR_RE = re.compile(
@@ -226,7 +231,7 @@ def _continue(
         if current.holder is not None and YEARS_RE.match(cleaned):
             break  # a year-led line is a statement of its own
         joined = _statements_in(current.statement + " " + cleaned)
-        if not joined or joined[0].holder is None and current.holder is not None:
+        if not joined or (joined[0].holder is None and current.holder is not None):
             break
         consumed.add(following)
         current, end = joined[0], following
@@ -305,10 +310,10 @@ def _parse(cleaned: str, group: re.Match[str], stop: int) -> _Statement | None:
         return None
     has_year = YEARS_RE.search(tail[:80]) is not None
     word_sign = _WORD_MARK_RE.search(signs) is not None
-    if not word_sign and "©" not in signs:
-        # A bare "(c)" is a list item in licence texts unless a year follows it.
-        if not YEARS_RE.match(tail.lstrip(" ,:")) and not _banner(before, tail):
-            return None
+    # A bare "(c)" is a list item in licence texts unless a year or a banner context says not.
+    bare_sign = not word_sign and "©" not in signs
+    if bare_sign and not YEARS_RE.match(tail.lstrip(" ,:")) and not _banner(before, tail):
+        return None
     if _is_prose(signs, before, tail, has_year):
         return None
     kept, cut = _cut(tail)
@@ -338,14 +343,14 @@ def _is_prose(signs: str, before: str, tail: str, has_year: bool) -> bool:
     if not starts_with_year:
         if bare in _PROSE_AFTER or word.lower() in _PROSE_AFTER:
             return True
-        if word[:1].islower() and bare not in ("by", "c", "©") and "." not in word:
-            if not (bare == "the" and following[:1].isupper()):
-                return True
+        lower_start = word[:1].islower() and bare not in ("by", "c", "©") and "." not in word
+        if lower_start and not (bare == "the" and following[:1].isupper()):
+            return True
     previous = _PREV_WORD_RE.search(before)
     if previous and previous.group(1).lower() in _PROSE_BEFORE and not has_year:
         return True
     shouted = signs.strip(": ").isupper() and "(" not in signs and "©" not in signs
-    return shouted and not has_year and not tail.strip()[:2].lower() == "by"
+    return shouted and not has_year and tail.strip()[:2].lower() != "by"
 
 
 def _cut(tail: str) -> tuple[str, bool]:
@@ -447,7 +452,7 @@ def _author(path: str, index: int, cleaned: str) -> Copyright | None:
     if _TEMPLATE_RE.search(kept):
         return None
     name = _holder(kept)
-    if name is None or not name[:1].isupper() and not name[:1].isdigit():
+    if name is None or (not name[:1].isupper() and not name[:1].isdigit()):
         return None
     return Copyright(
         path=path, line=index + 1, statement=_tidy_statement(cleaned), holder=name, kind="author"
