@@ -59,11 +59,15 @@ _TERMINATOR_RE = re.compile(
     r"\blicen[sc]e[sd]?\b|\breleased\s+under|\bdistributed\s+under|\bavailable\s+under|"
     r"\bunder\s+the\s+terms|\bspdx-license-identifier|\bpermission\s+(?:is|to)\b|"
     r"\bthis\s+(?:program|file|software|library|code|work|source|project|package|module|"
-    r"header|is|notice|product)\b|"
+    r"header|is|notice|product|document|documentation|manual|page|text|list)\b|"
     r"\bsee\s+(?:the\s+)?(?:file|licen[sc]e|copying|accompanying|https?:|notice|readme)|"
     r"\bis\s+free\s+software|\buse\s+of\s+this|\bredistribution|\byou\s+(?:may|can)\b|"
     r"\bprovided\s+that|\bwarrant(?:y|ies)\b|\bpart\s+of\s+the\b|\s\|\s|\s-{2,}\s|\s--?\s*$|"
-    r"\bversion\s+\d|\bgenerated\s+by\b",
+    r"\bversion\s+\d|\bgenerated\s+by\b|\bbut\b|\bverbatim\b|\bmay\s+be\b|"
+    r"\bis\s+(?:distributed|available|provided|permitted|hereby|granted|licen[sc]ed)\b|"
+    r"\ball\s+rights\s+are\s+reserved|\bsuite\s+\d|"
+    r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Place|Street|St\.|Avenue|Ave\.?|Road|Rd\.|"
+    r"Boulevard|Blvd\.?|Drive|Lane|Way|Circle|Parkway|Square)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-Z])")
@@ -74,14 +78,16 @@ _ABBREVIATIONS = _words(
 )
 
 _EMAIL_RE = re.compile(r"<?\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}>?")
-_URL_RE = re.compile(r"[<(]?\b(?:https?://|www\.)[^\s<>()]{1,300}[>)]?", re.IGNORECASE)
+_URL_RE = re.compile(r"[<(]?\b(?:https?://|www\.|mailto:)[^\s<>()]{1,300}[>)]?", re.IGNORECASE)
 _TEMPLATE_RE = re.compile(
     r"[<\[{]\s*(?:yyyy|year|years|name|owner|author|copyright|holder|fullname|full\s+name|"
     r"organi[sz]ation|company|your|insert|date|first|program|one\s+line)[^<>\[\]{}]{0,60}[>\]}]|"
     r"\byyyy\b|\bname\s+of\s+(?:the\s+)?(?:author|copyright|owner)|\b(?:19|20)xx\b|"
-    r"\byour\s+(?:name|company|organi[sz]ation)\b|\$\{?\w*year\w*\}?|%year%|\{\{",
+    r"\byour\s+(?:name|company|organi[sz]ation)\b|[<\[{(]\s*insert\b|\$\{?\w*year\w*\}?|%year%|\{\{",
     re.IGNORECASE,
 )
+_LEADING_LETTERS_RE = re.compile(r"[a-z]+")
+_PROSE_PUNCTUATION = frozenset("-.,;'\"”“’‘`()/")
 _PREV_WORD_RE = re.compile(r"([A-Za-z]+)\W{0,3}$")
 _FIRST_WORD_RE = re.compile(r"[\s:,]*([^\s,;:]+)\s*([^\s,;:]*)")
 # A word just before the sign that makes it prose ("the above copyright", "of copyright").
@@ -121,7 +127,8 @@ _ORG_RE = re.compile(
     r"\b(?:Inc|Ltd|LLC|GmbH|Corp|Corporation|Foundation|Project|Contributors|Authors|"
     r"Team|Software|Systems|Technologies|Limited|Company|University)\b"
 )
-_HOLDER_STRIP = " \t,;:-–—/|.()[]{}'\"<>"
+_SPACE_BEFORE_COMMA_RE = re.compile(r"\s+(?=,)")
+_HOLDER_STRIP = " \t,;:-–—/|.()[]{}'\"<>\ufffd"
 
 
 @dataclass
@@ -133,6 +140,7 @@ class _Statement:
     has_year: bool
     wants_more: bool  # the statement ends where its holder is probably on the next line
     cut: bool  # boilerplate followed on the same line
+    raw: str  # the statement before tidying, which a continuation line extends
 
 
 def extract_copyrights(path: str, text: str) -> list[Copyright]:
@@ -230,7 +238,7 @@ def _continue(
             break
         if current.holder is not None and YEARS_RE.match(cleaned):
             break  # a year-led line is a statement of its own
-        joined = _statements_in(current.statement + " " + cleaned)
+        joined = _statements_in(current.raw + " " + cleaned)
         if not joined or (joined[0].holder is None and current.holder is not None):
             break
         consumed.add(following)
@@ -317,12 +325,13 @@ def _parse(cleaned: str, group: re.Match[str], stop: int) -> _Statement | None:
     if _is_prose(signs, before, tail, has_year):
         return None
     kept, cut = _cut(tail)
-    statement = _tidy_statement(signs + " " + kept if kept else signs)
+    raw = signs + " " + kept if kept else signs
+    statement = _tidy_statement(raw)
     holder = _holder(kept)
     wants_more = holder is None or bool(re.search(r"(?:\b(?:and|by|of|the)|[,&])\s*$", kept))
     if holder is None and not has_year and not wants_more:
         return None
-    return _Statement(statement, holder, has_year, wants_more, cut)
+    return _Statement(statement, holder, has_year, wants_more, cut, raw)
 
 
 def _banner(before: str, tail: str) -> bool:
@@ -338,9 +347,12 @@ def _is_prose(signs: str, before: str, tail: str, has_year: bool) -> bool:
     first = _FIRST_WORD_RE.match(tail)
     word = first.group(1) if first else ""
     following = first.group(2) if first else ""
-    bare = word.lower().strip(".,;:()")
+    letters = _LEADING_LETTERS_RE.match(word.lower())
+    bare = letters.group(0) if letters else ""
     starts_with_year = YEARS_RE.match(tail.lstrip(" ,:(")) is not None
     if not starts_with_year:
+        if word[:1] in _PROSE_PUNCTUATION and not word.lower().startswith(("(c", "<", "©")):
+            return True
         if bare in _PROSE_AFTER or word.lower() in _PROSE_AFTER:
             return True
         lower_start = word[:1].islower() and bare not in ("by", "c", "©") and "." not in word
@@ -374,8 +386,13 @@ def _cut(tail: str) -> tuple[str, bool]:
 
 def _tidy_statement(statement: str) -> str:
     statement = " ".join(statement.split())
-    while statement and statement[-1] in ",;:-–—/|(":
-        statement = statement[:-1].rstrip()
+    previous = None
+    while statement != previous:
+        previous = statement
+        statement = statement.rstrip(",;:-–—/|( ")
+        for suffix in (" and", " &", " by"):
+            if statement.endswith(suffix):
+                statement = statement[: -len(suffix)]
     if statement.endswith(".") and not _ends_with_abbreviation(statement):
         statement = statement[:-1].rstrip()
     return _balance(statement)
@@ -413,12 +430,18 @@ def _holder(kept: str) -> str | None:
         name = _strip_holder(piece)
         if name:
             names.append(name)
-    holder = ", ".join(names)
+    holder = _SPACE_BEFORE_COMMA_RE.sub(",", ", ".join(names))
     if not holder or not any(ch.isalpha() for ch in holder):
         return None
     words = holder.lower().replace(",", " ").split()
     if all(word.strip(".()") in _JUNK_HOLDERS for word in words):
         return None
+    if words[0] in _PROSE_AFTER and holder[:1].islower():
+        return None  # "Copyright 1986-2003 may safely be ...": prose that names a year
+    if sum(ch.isdigit() for ch in holder) > sum(ch.isalpha() for ch in holder):
+        return None  # tables and data, not names
+    if "://" in holder and " " not in holder:
+        holder = holder.split("://", 1)[1].rstrip("/")
     return holder
 
 
@@ -437,7 +460,7 @@ def _strip_holder(piece: str) -> str:
             if lowered.endswith(suffix):
                 name = name[: -len(suffix)]
                 break
-    if name and _ends_with_abbreviation(name) and piece.rstrip().endswith(name + "."):
+    if name and _ends_with_abbreviation(name) and (name + ".") in piece:
         name += "."
     name = _balance(name)
     return "" if name.lower() in _JUNK_HOLDERS else name
