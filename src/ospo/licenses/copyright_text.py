@@ -22,7 +22,8 @@ _RANGE_SEP = r"(?:\s*(?:-|–|—|/)\s*|\s+(?:to|through|until|till)\s+)"
 # separator, so the regex engine never has two ways to split the same input.
 YEARS_RE = re.compile(
     rf"(?<![\w.@/-]){YEAR}(?:{_RANGE_SEP}(?:{YEAR}|\d\d|{_OPEN_END}))?"
-    rf"(?:(?:\s*,\s*|\s+and\s+|\s*&\s*|\s+){YEAR}(?:{_RANGE_SEP}(?:{YEAR}|\d\d|{_OPEN_END}))?)*"
+    rf"(?:(?:\s*,\s*(?:{YEAR}|\d\d)|(?:\s+and\s+|\s*&\s*|\s+){YEAR})"
+    rf"(?:{_RANGE_SEP}(?:{YEAR}|\d\d|{_OPEN_END}))?)*"
     r"(?![\w@])",
     re.IGNORECASE,
 )
@@ -47,7 +48,8 @@ _TAG_RE = re.compile(
     r"dc:rights|rights|legalcopyright)\b[^<>]{0,400}?/?>",
     re.IGNORECASE,
 )
-_SYMBOL_RE = re.compile(r"\\251|\\u00a9|\\xa9|\\N\{COPYRIGHT SIGN\}|\|copy\|")
+# Escaped signs count only as a word of their own: "\\xa9" inside a byte regex is not one.
+_SYMBOL_RE = re.compile(r"(?:\\251|\\u00a9|\\xa9|\\N\{COPYRIGHT SIGN\}|\|copy\|)(?=\s)")
 _NOISE_RE = re.compile(r"[*`]+|\\[ntr]|\t|\s{2,}")
 
 

@@ -47,7 +47,7 @@ _HINT_RE = re.compile(
 )
 
 # One copyright sign: the word, the abbreviation, the symbol or the SPDX file tag.
-_MARK = r"(?:spdx-filecopyrighttext|copyright|copr\.|\(c\)|©)"
+_MARK = r"(?:spdx-filecopyrighttext|copyright(?:ed(?=\s+by\b))?(?![a-z])|copr\.|\(c\)|©)"
 # A run of signs ("Portions Copyright (C)", "Copyright ©", "SPDX-FileCopyrightText: (c)").
 _GROUP_RE = re.compile(rf"(?:\bportions\s+)?{_MARK}(?:[\s:,]*{_MARK})*:?", re.IGNORECASE)
 _WORD_MARK_RE = re.compile(r"spdx-filecopyrighttext|copyright|copr\.", re.IGNORECASE)
@@ -60,7 +60,7 @@ _TERMINATOR_RE = re.compile(
     r"\bunder\s+the\s+terms|\bspdx-license-identifier|\bpermission\s+(?:is|to)\b|"
     r"\bthis\s+(?:program|file|software|library|code|work|source|project|package|module|"
     r"header|is|notice|product|document|documentation|manual|page|text|list)\b|"
-    r"\bsee\s+(?:the\s+)?(?:file|licen[sc]e|copying|accompanying|https?:|notice|readme)|"
+    r"\bsee\b|\bwrite\s+to\b|"
     r"\bis\s+free\s+software|\buse\s+of\s+this|\bredistribution|\byou\s+(?:may|can)\b|"
     r"\bprovided\s+that|\bwarrant(?:y|ies)\b|\bpart\s+of\s+the\b|\s\|\s|\s-{2,}\s|\s--?\s*$|"
     r"\bversion\s+\d|\bgenerated\s+by\b|\bbut\b|\bverbatim\b|\bmay\s+be\b|"
@@ -78,7 +78,13 @@ _ABBREVIATIONS = _words(
 )
 
 _EMAIL_RE = re.compile(r"<?\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}>?")
-_URL_RE = re.compile(r"[<(]?\b(?:https?://|www\.|mailto:)[^\s<>()]{1,300}[>)]?", re.IGNORECASE)
+_MAILTO_RE = re.compile(r"\bmailto:", re.IGNORECASE)
+_DATE_RE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?\s+"
+    r"\d{1,2}(?:st|nd|rd|th)?\b,?",
+    re.IGNORECASE,
+)
+_URL_RE = re.compile(r"[<(]?\b(?:https?://|www\.)[^\s<>()]{1,300}[>)]?", re.IGNORECASE)
 _TEMPLATE_RE = re.compile(
     r"[<\[{]\s*(?:yyyy|year|years|name|owner|author|copyright|holder|fullname|full\s+name|"
     r"organi[sz]ation|company|your|insert|date|first|program|one\s+line)[^<>\[\]{}]{0,60}[>\]}]|"
@@ -88,6 +94,7 @@ _TEMPLATE_RE = re.compile(
 )
 _LEADING_LETTERS_RE = re.compile(r"[a-z]+")
 _PROSE_PUNCTUATION = frozenset("-.,;'\"”“’‘`()/")
+_CONDITIONAL_RE = re.compile(r"\b(?:if|whether|unless|when)\b", re.IGNORECASE)
 _PREV_WORD_RE = re.compile(r"([A-Za-z]+)\W{0,3}$")
 _FIRST_WORD_RE = re.compile(r"[\s:,]*([^\s,;:]+)\s*([^\s,;:]*)")
 # A word just before the sign that makes it prose ("the above copyright", "of copyright").
@@ -128,6 +135,14 @@ _ORG_RE = re.compile(
     r"Team|Software|Systems|Technologies|Limited|Company|University)\b"
 )
 _SPACE_BEFORE_COMMA_RE = re.compile(r"\s+(?=,)")
+# A line that finishes the name begun on the line before ("Netscape Communications" /
+# "Corporation. All Rights Reserved.", "Foo Authors" / "and contributors").
+_NAME_TAIL_RE = re.compile(
+    r"(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|GmbH|AG|Foundation|Company|"
+    r"Co|University|Institute|Project|Contributors|Authors|and\s+(?:others|contributors|"
+    r"other\s+contributors|its\s+affiliates|affiliates))\b",
+    re.IGNORECASE,
+)
 _HOLDER_STRIP = " \t,;:-–—/|.()[]{}'\"<>\ufffd"
 
 
@@ -212,7 +227,7 @@ def _scan_line(path: str, index: int, lines: list[str], consumed: set[int]) -> l
     for number, statement in enumerate(statements):
         end = index
         is_last = number == len(statements) - 1
-        if is_last and statement.wants_more and not statement.cut:
+        if is_last and not statement.cut:
             statement, end = _continue(statement, index, lines, consumed)
         if statement.holder is None and not statement.has_year:
             continue
@@ -238,6 +253,8 @@ def _continue(
             break
         if current.holder is not None and YEARS_RE.match(cleaned):
             break  # a year-led line is a statement of its own
+        if not current.wants_more and not _NAME_TAIL_RE.match(cleaned):
+            break
         joined = _statements_in(current.raw + " " + cleaned)
         if not joined or (joined[0].holder is None and current.holder is not None):
             break
@@ -312,6 +329,8 @@ def _parse(cleaned: str, group: re.Match[str], stop: int) -> _Statement | None:
     tail = cleaned[group.end() : stop]
     before = cleaned[max(0, group.start() - 40) : group.start()]
     quote = before.rstrip()[-1:] if before.rstrip()[-1:] in ("'", '"') else ""
+    if not quote and before.count('"') % 2 == 1:
+        quote = '"'  # the statement is quoted inside a sentence: it ends with the quote
     if quote and quote in tail:
         tail = tail[: tail.index(quote)]
     if _TEMPLATE_RE.search(tail[:120]):
@@ -355,12 +374,14 @@ def _is_prose(signs: str, before: str, tail: str, has_year: bool) -> bool:
             return True
         if bare in _PROSE_AFTER or word.lower() in _PROSE_AFTER:
             return True
-        lower_start = word[:1].islower() and bare not in ("by", "c", "©") and "." not in word
+        lower_start = word.isalpha() and word.islower() and bare not in ("by", "c", "©")
         if lower_start and not (bare == "the" and following[:1].isupper()):
             return True
     previous = _PREV_WORD_RE.search(before)
     if previous and previous.group(1).lower() in _PROSE_BEFORE and not has_year:
         return True
+    if signs.lower().startswith("copyrighted") and _CONDITIONAL_RE.search(before):
+        return True  # "If the Program is copyrighted by ...": a condition, not a claim
     shouted = signs.strip(": ").isupper() and "(" not in signs and "©" not in signs
     return shouted and not has_year and tail.strip()[:2].lower() != "by"
 
@@ -377,6 +398,9 @@ def _cut(tail: str) -> tuple[str, bool]:
         if word is None:
             continue
         bare = word.group(1).lstrip("(<[").lower()
+        if bare.endswith((")", '"', "'")):
+            limit, cut = match.start(), True
+            break
         if len(bare) <= 1 or "." in bare or bare in _ABBREVIATIONS or YEARS_RE.fullmatch(bare):
             continue
         limit, cut = match.start(), True
@@ -419,7 +443,9 @@ def _balance(text: str) -> str:
 
 def _holder(kept: str) -> str | None:
     """Who holds the copyright: the statement without signs, years, emails and URLs."""
-    text = _EMAIL_RE.sub(" ", kept)
+    text = _EMAIL_RE.sub(" ", _MAILTO_RE.sub(" ", kept))
+    if any(ch.isdigit() for ch in text):
+        text = _DATE_RE.sub(" ", text)
     without_urls = _URL_RE.sub(" ", text)
     if any(ch.isalpha() for ch in without_urls):
         text = without_urls
