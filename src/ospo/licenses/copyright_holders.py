@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from ospo.licenses.copyright_text import format_years, parse_years
 from ospo.model import Copyright, Location
 
+# Letters that NFKD does not split into a base letter and an accent.
+_LATIN_FOLD = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d", "ı": "i", "ħ": "h"}
+)
 _NOT_WORD_RE = re.compile(r"[\W_]+")
 
 
@@ -33,6 +37,7 @@ def holder_key(holder: str) -> str:
     """The identity of a holder: case, accents, punctuation and a leading "the" ignored."""
     folded = unicodedata.normalize("NFKD", holder.casefold())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    folded = folded.translate(_LATIN_FOLD)
     key = _NOT_WORD_RE.sub(" ", folded).strip()
     return key[4:] if key.startswith("the ") else key
 

@@ -37,7 +37,7 @@ _LEADER_RE = re.compile(
     r"^[\s\ufeff]*(?:(?:/\*+|\*+/?|//+|#+|;+|--+|%+|!+|'+|\"\"\"|<!--|\.\\\"|\(\*|\{-|"
     r"(?i:dnl|rem|@rem|::)(?=\s|$))[\s]*)*"
 )
-_INLINE_COMMENT_END_RE = re.compile(r"\*+/|-->")
+_INLINE_COMMENT_END_RE = re.compile(r"\*+/|-->|\s//\s")
 _TRAILER_RE = re.compile(r"\s*(?:\*+/|-->|\*\)|-\}|\"\"\")\s*$")
 # Markup that surrounds statements in HTML, XML metadata (pom.xml, .nuspec) and Debian files.
 # Only known tag names: "<year>" and "<name of author>" are template placeholders that the
@@ -62,7 +62,7 @@ def clean_line(raw: str) -> str:
     """
     line = _LEADER_RE.sub("", raw, count=1)
     line = _TRAILER_RE.sub("", line)
-    if "*/" in line or "-->" in line:
+    if "*/" in line or "-->" in line or " // " in line:
         line = _INLINE_COMMENT_END_RE.sub(" | ", line)  # a statement ends with its comment
     if "<" in line:
         line = _TAG_RE.sub(" ", line)

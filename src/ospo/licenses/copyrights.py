@@ -49,21 +49,22 @@ _HINT_RE = re.compile(
 # One copyright sign: the word, the abbreviation, the symbol or the SPDX file tag.
 _MARK = r"(?:spdx-filecopyrighttext|copyright(?:ed(?=\s+by\b))?(?![a-z])|copr\.|\(c\)|©)"
 # A run of signs ("Portions Copyright (C)", "Copyright ©", "SPDX-FileCopyrightText: (c)").
-_GROUP_RE = re.compile(rf"(?:\bportions\s+)?{_MARK}(?:[\s:,]*{_MARK})*:?", re.IGNORECASE)
+_GROUP_RE = re.compile(rf"(?<![\w@$.\\/-])(?:\bportions\s+)?{_MARK}(?:[\s:,]*{_MARK})*:?", re.IGNORECASE)
 _WORD_MARK_RE = re.compile(r"spdx-filecopyrighttext|copyright|copr\.", re.IGNORECASE)
 
 # Where a statement stops: rights reservations, licence grants and other boilerplate.
 _TERMINATOR_RE = re.compile(
-    r"\ball\s+rights?\s+reserved|\bsome\s+rights\s+reserved|\balle\s+rechte|"
+    r"\ball\s+rights?\b|\bsome\s+rights\s+reserved|\balle\s+rechte|"
     r"\btous\s+droits|\bderechos\s+reservados|\brights\s+reserved|"
     r"\blicen[sc]e[sd]?\b|\breleased\s+under|\bdistributed\s+under|\bavailable\s+under|"
     r"\bunder\s+the\s+terms|\bspdx-license-identifier|\bpermission\s+(?:is|to)\b|"
     r"\bthis\s+(?:program|file|software|library|code|work|source|project|package|module|"
     r"header|is|notice|product|document|documentation|manual|page|text|list)\b|"
-    r"\bsee\b|\bwrite\s+to\b|"
+    r"(?-i:\bsee\b|\bSee\s+(?:[a-z\"'`(<]|LICEN[SC]E|COPYING|AUTHORS|README|NOTICE))|"
+    r"\bwrite\s+to\b|"
     r"\bis\s+free\s+software|\buse\s+of\s+this|\bredistribution|\byou\s+(?:may|can)\b|"
     r"\bprovided\s+that|\bwarrant(?:y|ies)\b|\bpart\s+of\s+the\b|\s\|\s|\s-{2,}\s|\s--?\s*$|"
-    r"\bversion\s+\d|\bgenerated\s+by\b|\bbut\b|\bverbatim\b|\bmay\s+be\b|"
+    r"\bversion\s+\d|\bconvention\b|\bgenerated\s+by\b|\bbut\b|\bverbatim\b|\bmay\s+be\b|"
     r"\bis\s+(?:distributed|available|provided|permitted|hereby|granted|licen[sc]ed)\b|"
     r"\ball\s+rights\s+are\s+reserved|\bsuite\s+\d|"
     r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Place|Street|St\.|Avenue|Ave\.?|Road|Rd\.|"
@@ -89,12 +90,12 @@ _TEMPLATE_RE = re.compile(
     r"[<\[{]\s*(?:yyyy|year|years|name|owner|author|copyright|holder|fullname|full\s+name|"
     r"organi[sz]ation|company|your|insert|date|first|program|one\s+line)[^<>\[\]{}]{0,60}[>\]}]|"
     r"\byyyy\b|\bname\s+of\s+(?:the\s+)?(?:author|copyright|owner)|\b(?:19|20)xx\b|"
-    r"\byour\s+(?:name|company|organi[sz]ation)\b|[<\[{(]\s*insert\b|\$\{?\w*year\w*\}?|%year%|\{\{",
+    r"\byour\s+(?:name|company|organi[sz]ation)\b|[<\[{(]\s*insert\b|\$\{?\w*year\w*\}?|%year%|\{\{|%[0-9]*[sd]\b",
     re.IGNORECASE,
 )
 _LEADING_LETTERS_RE = re.compile(r"[a-z]+")
 _PROSE_PUNCTUATION = frozenset("-.,;'\"”“’‘`()/")
-_CONDITIONAL_RE = re.compile(r"\b(?:if|whether|unless|when)\b", re.IGNORECASE)
+_CONDITIONAL_RE = re.compile(r"\b(?:if|whether|unless|when|which)\b", re.IGNORECASE)
 _PREV_WORD_RE = re.compile(r"([A-Za-z]+)\W{0,3}$")
 _FIRST_WORD_RE = re.compile(r"[\s:,]*([^\s,;:]+)\s*([^\s,;:]*)")
 # A word just before the sign that makes it prose ("the above copyright", "of copyright").
@@ -143,6 +144,17 @@ _NAME_TAIL_RE = re.compile(
     r"other\s+contributors|its\s+affiliates|affiliates))\b",
     re.IGNORECASE,
 )
+_ONLY_YEARS_RE = re.compile(rf"[\s,:]*(?:{YEARS_RE.pattern})?[\s,:]*", re.IGNORECASE)
+# "(C) Eero Example <oak at example dot com>": a bare sign followed by nothing but a name.
+_NAME_ONLY_RE = re.compile(
+    r"\s*(?:[A-Z][\w'.-]*\s+){1,4}[A-Z][\w'.-]*\s*(?:<[^<>]{0,80}>|\([^()]{0,80}\))?\s*[.,]?\s*$"
+)
+_OBFUSCATED_EMAIL_RE = re.compile(
+    r"[\w.+-]{1,64}\s*[\[(<]?\s*at\s*[\])>]?\s*[\w-]{1,63}"
+    r"(?:\s*[\[(<]?\s*dot\s*[\])>]?\s*[\w-]{1,63}){1,6}",
+    re.IGNORECASE,
+)
+_QUOTED_ALIAS_RE = re.compile(r"\(\s*[\"“'][^\"“”'()]{1,40}[\"”']\s*\)")
 _HOLDER_STRIP = " \t,;:-–—/|.()[]{}'\"<>\ufffd"
 
 
@@ -297,8 +309,18 @@ def _copyright(path: str, index: int, end: int, statement: _Statement) -> Copyri
 
 
 def _statements_in(cleaned: str) -> list[_Statement]:
-    """The statements of one cleaned line: each run of copyright signs starts one."""
-    groups = [g for g in _GROUP_RE.finditer(cleaned) if not _is_code(cleaned, g)]
+    """The statements of one cleaned line: each run of copyright signs starts one.
+
+    A run that follows nothing but years ("Copyright 2010 (c) Foo") continues the statement
+    before it instead of starting a new one.
+    """
+    groups: list[re.Match[str]] = []
+    for group in _GROUP_RE.finditer(cleaned):
+        if _is_code(cleaned, group):
+            continue
+        if groups and _ONLY_YEARS_RE.fullmatch(cleaned, groups[-1].end(), group.start()):
+            continue
+        groups.append(group)
     statements: list[_Statement] = []
     for number, group in enumerate(groups):
         stop = groups[number + 1].start() if number + 1 < len(groups) else len(cleaned)
@@ -357,7 +379,9 @@ def _banner(before: str, tail: str) -> bool:
     """A bare "(c)" in a banner ("jQuery v3.6.0 | (c) OpenJS Foundation"), not a list item."""
     first = tail.lstrip()[:1]
     return first.isupper() and (
-        _BANNER_BEFORE_RE.search(before) is not None or _ORG_RE.search(tail[:80]) is not None
+        _BANNER_BEFORE_RE.search(before) is not None
+        or _ORG_RE.search(tail[:80]) is not None
+        or (not before.strip() and _NAME_ONLY_RE.match(tail) is not None)
     )
 
 
@@ -444,6 +468,10 @@ def _balance(text: str) -> str:
 def _holder(kept: str) -> str | None:
     """Who holds the copyright: the statement without signs, years, emails and URLs."""
     text = _EMAIL_RE.sub(" ", _MAILTO_RE.sub(" ", kept))
+    if " at " in text.lower():
+        text = _OBFUSCATED_EMAIL_RE.sub(" ", text)
+    if "(" in text:
+        text = _QUOTED_ALIAS_RE.sub(" ", text)
     if any(ch.isdigit() for ch in text):
         text = _DATE_RE.sub(" ", text)
     without_urls = _URL_RE.sub(" ", text)
@@ -466,6 +494,8 @@ def _holder(kept: str) -> str | None:
         return None  # "Copyright 1986-2003 may safely be ...": prose that names a year
     if sum(ch.isdigit() for ch in holder) > sum(ch.isalpha() for ch in holder):
         return None  # tables and data, not names
+    if len(words) >= 4 and sum(len(word) <= 2 for word in words) * 2 > len(words):
+        return None  # binary or encoded junk: mostly one- and two-letter "words"
     if "://" in holder and " " not in holder:
         holder = holder.split("://", 1)[1].rstrip("/")
     return holder
