@@ -39,8 +39,10 @@ _MAX_YEAR_LINES = 50
 _MAX_STATEMENT = 300
 
 # Cheap substring tests on the lower-cased text; no hit means no statement in the file.
-_PREFILTER = ("copyright", "(c)", "©", "copr", "&copy", "&#169", "&#xa9", "\\251", "|copy|")
-_AUTHOR_PREFILTER = ("author", "written by")
+_HINTS = (
+    "copyright", "copr", "(c)", "©", "&copy", "&#169", "&#xa9", "\\251", "\\u00a9", "\\xa9",
+    "|copy|", "author", "written by",
+)  # fmt: skip
 _HINT_RE = re.compile(
     r"copyright|copr|\(c\)|©|&copy|&#169|&#xa9|\\251|\\u00a9|\\xa9|\|copy\||"
     r"author|written by"
@@ -175,9 +177,7 @@ def extract_copyrights(path: str, text: str) -> list[Copyright]:
     if not text:
         return []
     lowered = text.lower()
-    if not any(marker in lowered for marker in _PREFILTER) and not any(
-        marker in lowered for marker in _AUTHOR_PREFILTER
-    ):
+    if not any(hint in lowered for hint in _HINTS):
         return []
     lines = text.split("\n")
     found: list[Copyright] = []
@@ -195,16 +195,29 @@ def extract_copyrights(path: str, text: str) -> list[Copyright]:
 
 
 def _candidate_lines(lowered: str) -> list[int]:
-    """Indexes of lines holding a hint, in order, each once; newlines counted incrementally."""
+    """Indexes of lines holding a hint, in order, each once.
+
+    Each hint is found with ``str.find`` (C speed, far faster than one regex alternation
+    over the whole text), skipping to the next line after a hit; positions are then turned
+    into line numbers by counting newlines incrementally.
+    """
+    starts: set[int] = set()
+    for hint in _HINTS:
+        found = lowered.find(hint)
+        while found != -1:
+            line_start = lowered.rfind("\n", 0, found) + 1
+            starts.add(line_start)
+            line_end = lowered.find("\n", found)
+            if line_end == -1:
+                break
+            found = lowered.find(hint, line_end + 1)
     indexes: list[int] = []
     line = 0
     position = 0
-    for match in _HINT_RE.finditer(lowered):
-        start = match.start()
+    for start in sorted(starts):
         line += lowered.count("\n", position, start)
         position = start
-        if not indexes or indexes[-1] != line:
-            indexes.append(line)
+        indexes.append(line)
     return indexes
 
 
