@@ -52,6 +52,8 @@ _TAG_RE = re.compile(
 # Escaped signs count only as a word of their own: "\\xa9" inside a byte regex is not one.
 _SYMBOL_RE = re.compile(r"(?:\\251|\\u00a9|\\xa9|\\N\{COPYRIGHT SIGN\}|\|copy\|)(?=\s)")
 _NOISE_RE = re.compile(r"[*`]+|\\[ntr]|\t|\s{2,}")
+# Control characters end a statement: strings in binaries are separated by NULs.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]+")
 
 
 def clean_line(raw: str) -> str:
@@ -70,6 +72,10 @@ def clean_line(raw: str) -> str:
         line = html.unescape(line)
     if "\\" in line or "|" in line:
         line = _SYMBOL_RE.sub("©", line)
+    if not line.isprintable():
+        line = _CONTROL_RE.sub(" | ", line)
+    if "\u00c2\u00a9" in line:
+        line = line.replace("\u00c2\u00a9", "©")  # UTF-8 read as Latin-1
     line = _NOISE_RE.sub(" ", line)
     return line.strip()
 

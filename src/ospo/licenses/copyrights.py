@@ -56,7 +56,7 @@ _WORD_MARK_RE = re.compile(r"spdx-filecopyrighttext|copyright|copr\.", re.IGNORE
 
 # Where a statement stops: rights reservations, licence grants and other boilerplate.
 _TERMINATOR_RE = re.compile(
-    r"\ball\s+rights?\b|\bsome\s+rights\s+reserved|\balle\s+rechte|"
+    r"\ball\s+rights?\b|\ball\s*$|\bsome\s+rights\s+reserved|\balle\s+rechte|"
     r"\btous\s+droits|\bderechos\s+reservados|\brights\s+reserved|"
     r"\blicen[sc]e[sd]?\b|\breleased\s+under|\bdistributed\s+under|\bavailable\s+under|"
     r"\bunder\s+the\s+terms|\bspdx-license-identifier|\bpermission\s+(?:is|to)\b|"
@@ -92,7 +92,7 @@ _TEMPLATE_RE = re.compile(
     r"[<\[{]\s*(?:yyyy|year|years|name|owner|author|copyright|holder|fullname|full\s+name|"
     r"organi[sz]ation|company|your|insert|date|first|program|one\s+line)[^<>\[\]{}]{0,60}[>\]}]|"
     r"\byyyy\b|\bname\s+of\s+(?:the\s+)?(?:author|copyright|owner)|\b(?:19|20)xx\b|"
-    r"\byour\s+(?:name|company|organi[sz]ation)\b|[<\[{(]\s*insert\b|\$\{?\w*year\w*\}?|%year%|\{\{|%[0-9]*[sd]\b",
+    r"\byour\s+(?:name|company|organi[sz]ation)\b|[<\[{(]\s*insert\b|\$\{?\w*year\w*\}?|%year%|\{\{|%[0-9]*[sd]\b|\byear\s+here\b",
     re.IGNORECASE,
 )
 _LEADING_LETTERS_RE = re.compile(r"[a-z]+")
@@ -124,8 +124,10 @@ _PROSE_AFTER = _words(
 _JUNK_HOLDERS = _words(
     "the by and of holder holders owner owners author authors notice copyright c "
     "yyyy year name you your all rights reserved is a an to this that it its none null "
-    "unknown undefined nil true false self this"
+    "unknown undefined nil true false self this contributor(s) author(s) holder(s)"
 )
+# First words that make a "holder" a sentence ("Copyright (C) 2020 You must update ...").
+_PROSE_START = _words("you your neither nor if when where whether pursuant permission unless")
 _CODE_AFTER_RE = re.compile(r"\s*(?:[=(\[{]|:=|->|\.[A-Za-z_]|_|['\"],|['\"]\s*[:\])])")
 _AUTHOR_RE = re.compile(
     r"^(?:@author\b|authors?\s*:|(?:original(?:ly)?\s+)?written\s+by\b|author\s+-)\s*(.*)$",
@@ -432,8 +434,9 @@ def _cut(tail: str) -> tuple[str, bool]:
         limit, cut = terminator.start(), True
     for match in _SENTENCE_END_RE.finditer(tail, 0, limit):
         word = _LAST_WORD_RE.search(tail, 0, match.start())
-        if word is None:
-            continue
+        if word is None:  # a free-standing period: "other parties . The following ..."
+            limit, cut = match.start(), True
+            break
         bare = word.group(1).lstrip("(<[").lower()
         if bare.endswith((")", '"', "'")):
             limit, cut = match.start(), True
@@ -451,7 +454,7 @@ def _tidy_statement(statement: str) -> str:
     while statement != previous:
         previous = statement
         statement = statement.rstrip(",;:-–—/|( ")
-        for suffix in (" and", " &", " by"):
+        for suffix in (" and", " &", " by", " or"):
             if statement.endswith(suffix):
                 statement = statement[: -len(suffix)]
     if statement.endswith(".") and not _ends_with_abbreviation(statement):
@@ -497,7 +500,7 @@ def _holder(kept: str) -> str | None:
         name = _strip_holder(piece)
         if name:
             names.append(name)
-    holder = _SPACE_BEFORE_COMMA_RE.sub(",", ", ".join(names))
+    holder = _SPACE_BEFORE_COMMA_RE.sub("", ", ".join(names))
     if not holder or not any(ch.isalpha() for ch in holder):
         return None
     words = holder.lower().replace(",", " ").split()
@@ -505,6 +508,11 @@ def _holder(kept: str) -> str | None:
         return None
     if words[0] in _PROSE_AFTER and holder[:1].islower():
         return None  # "Copyright 1986-2003 may safely be ...": prose that names a year
+    if words[0].strip(",.") in _PROSE_START:
+        return None
+    letters = sum(ch.isalpha() or ch in " .,&'-" for ch in holder)
+    if letters * 4 < len(holder) * 3 or not holder.isprintable():
+        return None  # binary strings and mojibake
     if sum(ch.isdigit() for ch in holder) > sum(ch.isalpha() for ch in holder):
         return None  # tables and data, not names
     if len(words) >= 4 and sum(len(word) <= 2 for word in words) * 2 > len(words):
@@ -525,7 +533,7 @@ def _strip_holder(piece: str) -> str:
             if lowered.startswith(prefix):
                 name = name[len(prefix) :]
                 break
-        for suffix in (" and", " &", " by", " (c)", " ©"):
+        for suffix in (" and", " &", " by", " or", " (c)", " ©"):
             if lowered.endswith(suffix):
                 name = name[: -len(suffix)]
                 break
