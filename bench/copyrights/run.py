@@ -61,15 +61,11 @@ def ospo_holders(folder: Path, names: list[str]) -> tuple[dict[str, set[str]], f
     result: dict[str, set[str]] = {}
     for name in names:
         found = extract_copyrights(name, read(folder / name))
-        result[name] = {
-            holder_key(c.holder) for c in found if c.kind == "copyright" and c.holder
-        }
+        result[name] = {holder_key(c.holder) for c in found if c.kind == "copyright" and c.holder}
     return result, time.perf_counter() - started
 
 
-def scancode_holders(
-    scancode: str, folder: Path, names: list[str]
-) -> tuple[dict[str, set[str]], float]:
+def scancode_holders(scancode: str, folder: Path, names: list[str]) -> tuple[dict[str, set[str]], float]:
     out = folder.parent / "scancode.json"
     started = time.perf_counter()
     subprocess.run(
@@ -100,8 +96,9 @@ def main() -> None:
     dev, site = dev_files(), site_files()
     for label, files in (("licenses-dev (all files)", dev), ("site-packages (*.py)", site)):
         count, seconds, found = throughput(files)
-        print(f"ospo {label}: {count} files, {found} findings, {seconds:.2f} s, "
-              f"{count / seconds:.0f} files/s")
+        print(
+            f"ospo {label}: {count} files, {found} findings, {seconds:.2f} s, {count / seconds:.0f} files/s"
+        )
     if not args.scancode:
         return
 
@@ -123,15 +120,19 @@ def main() -> None:
 
     print(f"\nsample: {len(names)} files ({half} licenses-dev, {len(names) - half} site-packages)")
     print(f"ospo     {our_seconds:7.2f} s  {len(names) / our_seconds:8.1f} files/s (1 process)")
-    print(f"scancode {their_seconds:7.2f} s  {len(names) / their_seconds:8.1f} files/s "
-          "(2 processes, wall clock incl. start-up)")
+    print(
+        f"scancode {their_seconds:7.2f} s  {len(names) / their_seconds:8.1f} files/s "
+        "(2 processes, wall clock incl. start-up)"
+    )
     print(f"speed ratio ospo/scancode: {their_seconds / our_seconds:.0f}x")
 
     same = sum(ours[n] == theirs[n] for n in names)
     with_any = [n for n in names if ours[n] or theirs[n]]
     same_any = sum(ours[n] == theirs[n] for n in with_any)
-    print(f"\nholder sets equal: {same}/{len(names)} files "
-          f"({same_any}/{len(with_any)} among files where either tool found a holder)")
+    print(
+        f"\nholder sets equal: {same}/{len(names)} files "
+        f"({same_any}/{len(with_any)} among files where either tool found a holder)"
+    )
     only_ours: Counter[str] = Counter()
     only_theirs: Counter[str] = Counter()
     ours_total = sum(len(ours[n]) for n in names)

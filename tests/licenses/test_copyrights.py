@@ -40,7 +40,7 @@ def test_c_header_with_year_lines_and_wrapped_holder() -> None:
 
 
 def test_python_header_spdx_tags_and_dunder_copyright() -> None:
-    assert rows(scan("tool.py")) == [
+    assert rows(scan("tool_header.py.txt")) == [
         (
             4,
             None,
@@ -140,6 +140,13 @@ def test_templates_and_licence_prose_are_not_statements(name: str) -> None:
         ("Copyright © April 29, 1997 Kalle Example. All Rights Reserved.", None, None),
         ("The METIS package is copyrighted by the Regents of the University.", None, None),
         ("Copyright (c) nexB Inc. and others.", None, "nexB Inc. and others"),
+        ("Copyright 2010 (c) Mihai Example <mihai@example.com>", None, "Mihai Example"),
+        (" * (C) Eero Example <oak at example dot com>", None, "Eero Example"),
+        (" * @copyright  Copyright (c) 2005 Zend Example Inc.", None, "Zend Example Inc."),
+        ("// Copyright 1998 by Neil Example // The License.txt file", None, "Neil Example"),
+        ('Copyright (c) 2004 Example Consortium, Inc. ("ISC")', None, "Example Consortium, Inc."),
+        ("Copyright (c) 2000 Example Initiatives; All Rights\nReserved", None, None),
+        ("Copyright (C) 2009 Nokia Example\x00\x01H\x8b garbage", None, "Nokia Example"),
     ],
 )
 def test_statement_forms(text: str, statement: str | None, holder: str | None) -> None:
@@ -189,6 +196,10 @@ def test_statement_without_holder_keeps_its_years() -> None:
         "Copyright (c) 2010 the",
         "copyright statement(s)",
         'b"\\xa9\\xaf] # U+1680"',
+        'printf(" * Copyright (C) %d  %s", year, name)',
+        "For software which is copyrighted by the Free Software Foundation, write to",
+        "Copyright (C) 2020 You must update the year",
+        "\x00\x01(c) 2010 \ufffd\ufffd\x0f\ufffdT\x01",
     ],
 )
 def test_false_positives(text: str) -> None:
