@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ospo.licenses.copyright_holders import HolderSummary, deduplicate_holders
 from ospo.licenses.copyright_text import YEARS_RE, clean_line
@@ -74,7 +75,15 @@ _TERMINATOR_RE = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-Z])")
-_LAST_WORD_RE = re.compile(r"(\S+)$")
+# Substrings at least one of which every terminator contains: most tails hold none of them,
+# and a few ``in`` tests are far cheaper than the terminator regex.
+_TERMINATOR_KEYS = (
+    "all", "right", "alle", "tous", "derechos", "licen", "releas", "distrib", "availab",
+    "under", "spdx", "permission", "this", "see", "write", "is ", "use of", "provided",
+    "warrant", "part of", "|", " -", "version", "convention", "generated", "but", "verbatim",
+    "may", "suite", "you", "place", "street", "st.", "ave", "road", "rd.", "boulevard", "blvd",
+    "drive", "lane", "way", "circle", "parkway", "square",
+)  # fmt: skip
 _ABBREVIATIONS = _words(
     "inc ltd co corp jr sr dr mr mrs ms st prof bros al etc llc gmbh ag sa nv bv ev kg "
     "plc pty lda srl spa oy ab as"
@@ -159,10 +168,12 @@ _OBFUSCATED_EMAIL_RE = re.compile(
     re.IGNORECASE,
 )
 _QUOTED_ALIAS_RE = re.compile(r"\(\s*[\"“'][^\"“”'()]{1,40}[\"”']\s*\)")
+_NOT_NAME_CHAR_RE = re.compile(r"[^\w\s.,&'-]|\d|_")
+_DIGIT_RE = re.compile(r"\d")
 _HOLDER_STRIP = " \t,;:-–—/|.()[]{}'\"<>\ufffd"
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Statement:
     """A statement found in one line (or joined lines) before it becomes a Copyright."""
 
@@ -244,7 +255,7 @@ def _scan_long_line(path: str, index: int, raw: str, lowered_line: str) -> list[
 
 def _scan_line(path: str, index: int, lines: list[str], consumed: set[int]) -> list[Copyright]:
     """Statements starting on line ``index``, joined with continuation lines where needed."""
-    cleaned = clean_line(lines[index])
+    cleaned = _clean(lines[index])
     statements = _statements_in(cleaned)
     if not statements:
         author = _author(path, index, cleaned)
@@ -275,7 +286,9 @@ def _continue(
         following = index + offset
         if following >= len(lines):
             break
-        cleaned = clean_line(lines[following])
+        if len(lines[following]) > _LONG_LINE:
+            break
+        cleaned = _clean(lines[following])
         if not cleaned or _GROUP_RE.search(cleaned) or _TERMINATOR_RE.match(cleaned):
             break
         if current.holder is not None and YEARS_RE.match(cleaned):
@@ -300,7 +313,9 @@ def _year_lines(path: str, last: int, lines: list[str], consumed: set[int]) -> l
     """
     found: list[Copyright] = []
     for following in range(last + 1, min(len(lines), last + 1 + _MAX_YEAR_LINES)):
-        cleaned = clean_line(lines[following])
+        if len(lines[following]) > _LONG_LINE:
+            break
+        cleaned = _clean(lines[following])
         if not _YEAR_LINE_RE.match(cleaned) or _GROUP_RE.search(cleaned.replace("(c)", "")):
             break
         statements = _statements_in("Copyright " + cleaned)
@@ -323,7 +338,13 @@ def _copyright(path: str, index: int, end: int, statement: _Statement) -> Copyri
     )
 
 
-def _statements_in(cleaned: str) -> list[_Statement]:
+# Licence headers repeat across the files of a tree, and a line is often looked at twice
+# (as a statement and as the continuation of the line before): both steps are memoised.
+_clean = lru_cache(maxsize=8192)(clean_line)
+
+
+@lru_cache(maxsize=8192)
+def _statements_in(cleaned: str) -> tuple[_Statement, ...]:
     """The statements of one cleaned line: each run of copyright signs starts one.
 
     A run that follows nothing but years ("Copyright 2010 (c) Foo") continues the statement
@@ -342,7 +363,7 @@ def _statements_in(cleaned: str) -> list[_Statement]:
         statement = _parse(cleaned, group, stop)
         if statement is not None:
             statements.append(statement)
-    return statements
+    return tuple(statements)
 
 
 def _is_code(cleaned: str, group: re.Match[str]) -> bool:
@@ -429,15 +450,17 @@ def _cut(tail: str) -> tuple[str, bool]:
     """The part of ``tail`` before boilerplate or a new sentence, and whether it was cut."""
     limit = min(len(tail), _MAX_STATEMENT)
     cut = limit < len(tail)
-    terminator = _TERMINATOR_RE.search(tail, 0, limit)
-    if terminator is not None:
-        limit, cut = terminator.start(), True
+    lowered = tail[:limit].lower()
+    if any(key in lowered for key in _TERMINATOR_KEYS):
+        terminator = _TERMINATOR_RE.search(tail, 0, limit)
+        if terminator is not None:
+            limit, cut = terminator.start(), True
     for match in _SENTENCE_END_RE.finditer(tail, 0, limit):
-        word = _LAST_WORD_RE.search(tail, 0, match.start())
+        word = _last_word(tail[: match.start()])
         if word is None:  # a free-standing period: "other parties . The following ..."
             limit, cut = match.start(), True
             break
-        bare = word.group(1).lstrip("(<[").lower()
+        bare = word.lstrip("(<[").lower()
         if bare.endswith((")", '"', "'")):
             limit, cut = match.start(), True
             break
@@ -462,17 +485,26 @@ def _tidy_statement(statement: str) -> str:
     return _balance(statement)
 
 
+def _last_word(text: str) -> str | None:
+    """The word that ends ``text``, or None when it ends with a space (or is empty)."""
+    if not text or text[-1].isspace():
+        return None
+    return text.rsplit(None, 1)[-1]
+
+
 def _ends_with_abbreviation(text: str) -> bool:
-    word = _LAST_WORD_RE.search(text)
+    word = _last_word(text)
     if word is None:
         return False
-    bare = word.group(1).rstrip(".").lower()
+    bare = word.rstrip(".").lower()
     dotted = "." in bare and len(bare) <= 6 and "@" not in bare
     return len(bare) == 1 or bare in _ABBREVIATIONS or dotted
 
 
 def _balance(text: str) -> str:
     """Drop a trailing opening bracket or an unmatched closing one left by the cut."""
+    if not any(bracket in text for bracket in "()<>[]"):
+        return text.strip()
     for opening, closing in ("()", "<>", "[]"):
         if text.endswith(closing) and text.count(closing) > text.count(opening):
             text = text[:-1].rstrip()
@@ -510,10 +542,11 @@ def _holder(kept: str) -> str | None:
         return None  # "Copyright 1986-2003 may safely be ...": prose that names a year
     if words[0].strip(",.") in _PROSE_START:
         return None
-    letters = sum(ch.isalpha() or ch in " .,&'-" for ch in holder)
-    if letters * 4 < len(holder) * 3 or not holder.isprintable():
+    odd = len(_NOT_NAME_CHAR_RE.findall(holder))
+    if odd * 4 > len(holder) or not holder.isprintable():
         return None  # binary strings and mojibake
-    if sum(ch.isdigit() for ch in holder) > sum(ch.isalpha() for ch in holder):
+    digits = len(_DIGIT_RE.findall(holder))
+    if digits and digits > len(holder) - digits - holder.count(" "):
         return None  # tables and data, not names
     if len(words) >= 4 and sum(len(word) <= 2 for word in words) * 2 > len(words):
         return None  # binary or encoded junk: mostly one- and two-letter "words"
