@@ -53,7 +53,7 @@ _TAG_RE = re.compile(
 _SYMBOL_RE = re.compile(r"(?:\\251|\\u00a9|\\xa9|\\N\{COPYRIGHT SIGN\}|\|copy\|)(?=\s)")
 _NOISE_RE = re.compile(r"[*`]+|\\[ntr]|\t|\s{2,}")
 # Control characters end a statement: strings in binaries are separated by NULs.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]+")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]+")  # not \t \n \v \f \r: spacing
 
 
 def clean_line(raw: str) -> str:
