@@ -24,6 +24,7 @@ from ospo.model.findings import (
     Verdict,
     VulnerabilityMatch,
 )
+from ospo.model.licenses import FileLicenses, LicenseScan, PackageLicenses
 from ospo.model.result import Inventory, ScanResult
 
 __all__ = [
@@ -31,15 +32,18 @@ __all__ = [
     "Component",
     "Copyright",
     "Dependency",
+    "FileLicenses",
     "FileProblem",
     "Hash",
     "Inventory",
     "LicenseFinding",
+    "LicenseScan",
     "Location",
     "ManifestResult",
     "MatchKind",
     "OspoError",
     "ParseError",
+    "PackageLicenses",
     "PolicyDecision",
     "ScanResult",
     "Scope",
