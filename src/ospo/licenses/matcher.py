@@ -65,12 +65,7 @@ class Matcher:
             found = [RuleMatch(whole, 0, len(query) - 1, len(query), 100.0, True)]
             return [m for m in found if index.rule_kinds[m.rule] != FP]
         exact = self._exact(query)
-        masked = list(query)
-        mask = index.mask_char
-        for m in exact:
-            if m.span >= MIN_FUZZY_LENGTH:
-                masked[m.start : m.end + 1] = mask * m.span
-        fuzzy = self._approximate(masked)
+        fuzzy = self._approximate(query, exact)
         return self._settle(exact + fuzzy)
 
     # -- exact ------------------------------------------------------------------------------
@@ -85,12 +80,22 @@ class Matcher:
 
     # -- approximate ------------------------------------------------------------------------
 
-    def _approximate(self, masked: list[str]) -> list[RuleMatch]:
+    def _approximate(self, query: str, exact: list[RuleMatch]) -> list[RuleMatch]:
+        """Rounds of rank-and-align. The first round sees the whole text, so that one long
+        rule (a combined licence, a dual-licence notice) can win over the exact pieces it
+        contains; later rounds see only what earlier matches left unexplained."""
         index = self.index
         postings = index.postings
         results: list[RuleMatch] = []
         mask = index.mask_char
-        for _ in range(MAX_ROUNDS):
+        big_exact = [m for m in exact if m.span >= MIN_FUZZY_LENGTH]
+        masked = list(query)
+        for round_number in range(MAX_ROUNDS):
+            if round_number == 1:
+                taken = [(m.start, m.end) for m in results]
+                for m in big_exact:
+                    if not any(m.start <= e and s <= m.end for s, e in taken):
+                        masked[m.start : m.end + 1] = mask * m.span
             text = "".join(masked)
             present = set(text)
             rare = [c for c in present if (ord(c) - CHAR_BASE) in postings]
@@ -110,7 +115,13 @@ class Matcher:
                 if score > best_score:
                     best, best_score = m, score
             if best is None:
+                if round_number == 0 and big_exact:
+                    continue
                 break
+            if round_number == 0 and big_exact:
+                inside = sum(m.matched for m in exact if best.start <= m.start and m.end <= best.end)
+                if best.matched <= inside:
+                    continue  # the exact pieces explain this span as well: keep them
             results.append(best)
             masked[best.start : best.end + 1] = mask * best.span
         return results
@@ -128,9 +139,11 @@ class Matcher:
         weights = self.index.weights
         high = self.index.rule_high
         scored: list[tuple[float, int]] = []
-        for rule, count in counts.most_common(TOP_RANKED):
-            if count * 2 < high[rule]:
-                continue  # less than half of the rule's rare words: cannot reach coverage
+        # Pre-rank on rare words alone: containment times size, among the rules that
+        # have at least half of their rare words here (others cannot reach coverage).
+        pre = [(c * c / high[r], r) for r, c in counts.items() if c * 2 >= high[r]]
+        pre.sort(reverse=True)
+        for _, rule in pre[:TOP_RANKED]:
             chars, total = self._rule_set(rule)
             inter = sum(weights[c] for c in chars & present)
             containment = inter / total if total else 0.0
