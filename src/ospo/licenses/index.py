@@ -26,7 +26,7 @@ import ahocorasick
 
 from ospo.licenses import data, tokens
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 CHAR_BASE = 0x10000  # token id i is the code point CHAR_BASE + i (no surrogates there)
 
 # Kinds, by small integer, in the order the matcher prefers them on ties.
@@ -36,6 +36,11 @@ FP = KIND_CODE["false-positive"]
 
 # Rules shorter than this are only matched exactly (a fuzzy 5-word match is noise).
 MIN_FUZZY_LENGTH = 12
+
+# Rules longer than this are left out of the exact-match automaton: alignment finds them
+# just as well, and the automaton (pickled into the cache) stays a few MiB instead of 160.
+AHO_MAX_LENGTH = 80
+ANCHOR = 8
 
 
 @dataclass
@@ -60,6 +65,7 @@ class LicenseIndex:
     automaton_blob: bytes = b""
     _automaton: Any = field(default=None, repr=False)
     _hashes: dict[str, int] | None = field(default=None, repr=False)
+    _anchors: dict[str, list[int]] | None = field(default=None, repr=False)
 
     @property
     def unknown_char(self) -> str:
@@ -73,6 +79,21 @@ class LicenseIndex:
         if self._automaton is None:
             self._automaton = pickle.loads(self.automaton_blob)
         return self._automaton
+
+    def anchors(self) -> dict[str, list[int]]:
+        """First ANCHOR words of every rule too long for the automaton -> those rules.
+
+        Exact occurrences of long rules are found by looking up each position's next
+        ANCHOR words here and verifying the candidates with `str.startswith`."""
+        if self._anchors is None:
+            found: dict[str, list[int]] = {}
+            seen: set[str] = set()
+            for i, s in enumerate(self.rule_strings):
+                if len(s) > AHO_MAX_LENGTH and s not in seen:
+                    seen.add(s)
+                    found.setdefault(s[:ANCHOR], []).append(i)
+            self._anchors = found
+        return self._anchors
 
     def hashes(self) -> dict[str, int]:
         """Whole token string -> first rule with exactly that text (the exact fast path)."""
@@ -92,6 +113,7 @@ class LicenseIndex:
         state = dict(self.__dict__)
         state["_automaton"] = None
         state["_hashes"] = None
+        state["_anchors"] = None
         return state
 
 
@@ -165,7 +187,7 @@ def build_index() -> LicenseIndex:
     automaton = ahocorasick.Automaton()
     seen: set[str] = set()
     for i, s in enumerate(strings):
-        if s not in seen:
+        if len(s) <= AHO_MAX_LENGTH and s not in seen:
             seen.add(s)
             automaton.add_word(s, (i, len(s)))
     automaton.make_automaton()

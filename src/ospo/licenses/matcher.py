@@ -20,13 +20,13 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import LCSseq
 
-from ospo.licenses.index import CHAR_BASE, FP, KIND_CODE, MIN_FUZZY_LENGTH, LicenseIndex
+from ospo.licenses.index import AHO_MAX_LENGTH, ANCHOR, CHAR_BASE, FP, KIND_CODE, MIN_FUZZY_LENGTH, LicenseIndex
 
-TOP_RANKED = 250  # candidates rescored by weighted containment
+TOP_RANKED = 60  # candidates rescored by weighted containment
 TOP_ALIGNED = 8  # candidates aligned per round
 MAX_ROUNDS = 12
 MIN_COVERAGE = 50.0  # below this an approximate match is dropped
-MIN_RARE_LEFT = 3  # fewer unexplained rare words than this: stop looking
+MIN_RARE_LEFT = 1  # no unexplained rare word left: stop looking
 _INTRO = KIND_CODE["intro"]
 
 
@@ -71,11 +71,22 @@ class Matcher:
     # -- exact ------------------------------------------------------------------------------
 
     def _exact(self, query: str) -> list[RuleMatch]:
-        automaton = self.index.automaton()
+        index = self.index
+        automaton = index.automaton()
         found = [
             RuleMatch(rule, end - length + 1, end, length, 100.0, True)
             for end, (rule, length) in automaton.iter(query)
         ]
+        anchors = index.anchors()
+        strings = index.rule_strings
+        for pos in range(len(query) - AHO_MAX_LENGTH):
+            rules = anchors.get(query[pos : pos + ANCHOR])
+            if rules is None:
+                continue
+            for rule in rules:
+                length = len(strings[rule])
+                if query.startswith(strings[rule], pos):
+                    found.append(RuleMatch(rule, pos, pos + length - 1, length, 100.0, True))
         return self._settle(found, keep_fp=True)
 
     # -- approximate ------------------------------------------------------------------------
