@@ -26,7 +26,7 @@ import ahocorasick
 
 from ospo.licenses import data, tokens
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 CHAR_BASE = 0x10000  # token id i is the code point CHAR_BASE + i (no surrogates there)
 
 # Kinds, by small integer, in the order the matcher prefers them on ties.

@@ -20,7 +20,15 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import LCSseq
 
-from ospo.licenses.index import AHO_MAX_LENGTH, ANCHOR, CHAR_BASE, FP, KIND_CODE, MIN_FUZZY_LENGTH, LicenseIndex
+from ospo.licenses.index import (
+    AHO_MAX_LENGTH,
+    ANCHOR,
+    CHAR_BASE,
+    FP,
+    KIND_CODE,
+    MIN_FUZZY_LENGTH,
+    LicenseIndex,
+)
 
 TOP_RANKED = 60  # candidates rescored by weighted containment
 TOP_ALIGNED = 8  # candidates aligned per round
@@ -119,12 +127,12 @@ class Matcher:
             best: RuleMatch | None = None
             best_score = 0.0
             for rule in ranked:
-                m = self._align(rule, text)
-                if m is None:
+                aligned = self._align(rule, text)
+                if aligned is None:
                     continue
-                score = m.matched * m.coverage
+                score = aligned.matched * aligned.coverage
                 if score > best_score:
-                    best, best_score = m, score
+                    best, best_score = aligned, score
             if best is None:
                 if round_number == 0 and big_exact:
                     continue

@@ -85,7 +85,9 @@ def scan_file(path: str, relpath: str, prefilter: bool = True) -> FileLicenses:
         return result
     if len(data) > MAX_FILE_BYTES:
         data = data[:MAX_FILE_BYTES]
-        result.notes.append(FileProblem(relpath, "too-large", f"only the first {MAX_FILE_BYTES:,} bytes were read"))
+        result.notes.append(
+            FileProblem(relpath, "too-large", f"only the first {MAX_FILE_BYTES:,} bytes were read")
+        )
     result.size = len(data)
     result.sha1 = hashlib.sha1(data, usedforsecurity=False).hexdigest()
     if is_binary(data[:BINARY_SNIFF_BYTES]):
@@ -93,7 +95,9 @@ def scan_file(path: str, relpath: str, prefilter: bool = True) -> FileLicenses:
             text = data.decode("utf-16", errors="replace")
         elif len(data) > MAX_BINARY_BYTES:
             result.scanned = False
-            result.notes.append(FileProblem(relpath, "unsupported", "binary file too large to search for licence text"))
+            result.notes.append(
+                FileProblem(relpath, "unsupported", "binary file too large to search for licence text")
+            )
             return result
         else:
             strings = _STRINGS.findall(data)

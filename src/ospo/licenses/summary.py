@@ -14,7 +14,9 @@ import tomllib
 
 from ospo.model import FileLicenses, MatchKind, PackageLicenses
 
-LICENSE_FILE = re.compile(r"^(licen[cs]e|copying|copyright|unlicen[cs]e|notice|legal|mit-license)([-._].*)?$", re.I)
+LICENSE_FILE = re.compile(
+    r"^(licen[cs]e|copying|copyright|unlicen[cs]e|notice|legal|mit-license)([-._].*)?$", re.I
+)
 README_FILE = re.compile(r"^readme([-._].*)?$", re.I)
 METADATA_FILES = ("package.json", "pyproject.toml", "Cargo.toml", "setup.cfg")
 MAX_METADATA_BYTES = 1 << 20
@@ -73,7 +75,9 @@ def _combine(expressions: list[str]) -> str | None:
     return " AND ".join(f"({e})" if " OR " in e else e for e in distinct)
 
 
-def _declared(folder_rel: str, root: str, by_path: dict[str, FileLicenses], declared_metadata: str | None) -> tuple[str | None, tuple[str, ...]]:
+def _declared(
+    folder_rel: str, root: str, by_path: dict[str, FileLicenses], declared_metadata: str | None
+) -> tuple[str | None, tuple[str, ...]]:
     base = os.path.join(root, folder_rel) if folder_rel != "." else root
     meta, meta_file = (declared_metadata, "(metadata)") if declared_metadata else metadata_license(base)
     if meta:
@@ -81,9 +85,7 @@ def _declared(folder_rel: str, root: str, by_path: dict[str, FileLicenses], decl
         return _normalise(meta), (where or "",)
     prefix = "" if folder_rel == "." else folder_rel + "/"
     top = [
-        r
-        for p, r in by_path.items()
-        if p.startswith(prefix) and "/" not in p[len(prefix) :] and r.findings
+        r for p, r in by_path.items() if p.startswith(prefix) and "/" not in p[len(prefix) :] and r.findings
     ]
     for pattern in (LICENSE_FILE, README_FILE):
         chosen = [r for r in top if pattern.match(r.path.rsplit("/", 1)[-1])]
@@ -93,7 +95,9 @@ def _declared(folder_rel: str, root: str, by_path: dict[str, FileLicenses], decl
     return None, ()
 
 
-def summarise(root: str, results: list[FileLicenses], declared_metadata: str | None = None) -> list[PackageLicenses]:
+def summarise(
+    root: str, results: list[FileLicenses], declared_metadata: str | None = None
+) -> list[PackageLicenses]:
     """The root's summary (folder ".") and one per top-level folder holding findings."""
     by_path = {r.path: r for r in results}
     folders: dict[str, list[FileLicenses]] = {".": list(results)}

@@ -15,10 +15,10 @@ WORD = re.compile(r"[^_\W]+\+?[^_\W]*")
 # rules and files alike so that an HTML or m4 copy of a licence still matches its text.
 STOPWORDS = frozenset(
     {
-        "amp", "apos", "quot", "nbsp", "lt", "gt", "copy", "mdash", "ndash", "hellip",
+        "amp", "apos", "quot", "nbsp", "lt", "gt", "mdash", "ndash", "hellip",
         "br", "p", "div", "span", "li", "ul", "ol", "td", "tr", "th", "tt", "pre", "em",
-        "strong", "font", "html", "body", "head", "dnl", "rem", "fi", "nl", "ul",
-        "x3c", "x3e", "x22", "x27", "lsquo", "rsquo", "ldquo", "rdquo", "h1", "h2", "h3",
+        "strong", "font", "html", "dnl", "rem", "x3c", "x3e", "x22", "x27",
+        "lsquo", "rsquo", "ldquo", "rdquo", "h1", "h2", "h3",
     }
 )  # fmt: skip
 
