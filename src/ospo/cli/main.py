@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ospo.cli.inventory_cmd import inventory
+from ospo.cli.licenses_cmd import licenses
 
 app = typer.Typer(
     name="ospo",
@@ -14,6 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("inventory")(inventory)
+app.command("licenses")(licenses)
 
 
 @app.callback()
