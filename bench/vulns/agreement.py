@@ -47,6 +47,7 @@ class Report:
     checked: int = 0
     skipped_withdrawn: int = 0
     entries_without_ranges: int = 0
+    entries_without_versions: int = 0
     seconds: float = 0.0
 
     def __post_init__(self) -> None:
@@ -88,6 +89,10 @@ def check(root: Path) -> Report:
         if not compiled.has_ranges:
             report.entries_without_ranges += 1
             continue
+        if not affected.get("versions"):
+            # No enumeration to compare with (the importer never listed versions).
+            report.entries_without_versions += 1
+            continue
         listed = {str(v) for v in affected.get("versions") or []}
         key_of = key_function(ecosystem)
         for version in sorted(known[(ecosystem, name)]):
@@ -114,7 +119,8 @@ def main(argv: list[str]) -> int:
         print(d)
     print(
         f"advisories {report.advisories} (withdrawn skipped {report.skipped_withdrawn}), "
-        f"entries {report.entries} (without evaluable ranges {report.entries_without_ranges}), "
+        f"entries {report.entries} (without evaluable ranges {report.entries_without_ranges}, "
+        f"without versions list {report.entries_without_versions}), "
         f"version checks {report.checked}, disagreements {len(report.disagreements)}, "
         f"problems {len(report.problems)}, {report.seconds:.2f} s"
     )

@@ -10,8 +10,11 @@ The schema defines, per range of type ECOSYSTEM or SEMVER, with events sorted by
 
 and a version is affected if any range says so (ranges are OR-ed) or if it is listed in
 ``versions``. ``limit`` events cap a range: a version must also be below one of them
-(``*`` meaning no cap). Events at the same version are taken introduced first, so that
-``introduced: X, fixed: X`` is empty and ``introduced: X, last_affected: X`` is exactly X.
+(``*`` meaning no cap). The sort is stable, as in osv.dev's own enumeration of affected
+versions: events at the same version keep their order in the advisory, so
+``fixed: 3.1.1, introduced: 3.1.1`` (two adjacent intervals) covers 3.1.1 while
+``introduced: X, fixed: X`` is empty. With a stable sort this loop selects exactly the
+versions osv.dev's pairing of events into [introduced, fixed) intervals selects.
 
 Because the loop's outcome only depends on where ``v`` falls among the event versions, an
 entry compiles once into its breakpoints (the distinct event keys, sorted) and the answer
@@ -45,9 +48,6 @@ __all__ = [
 
 EVALUABLE_TYPES = frozenset({"ECOSYSTEM", "SEMVER"})
 _EVENT_KINDS = ("introduced", "fixed", "last_affected", "limit")
-# Order of events that share a version: introduced first (see module docstring).
-_TIE_ORDER = {"introduced": 0, "last_affected": 1, "fixed": 2, "limit": 3}
-
 _MINUS_INFINITY = -1  # breakpoint index standing for introduced "0"
 _PLUS_INFINITY = -2  # breakpoint index standing for limit "*"
 
@@ -56,6 +56,7 @@ _PLUS_INFINITY = -2  # breakpoint index standing for limit "*"
 class _Event:
     kind: str
     point: int  # index into the breakpoints, or one of the infinities
+    seq: int  # position in the advisory: the tie-breaker of the stable sort
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ def compile_affected(ecosystem: str, affected: Mapping[str, Any]) -> CompiledAff
     points = sorted({k for events in raw_ranges for _, k in events if isinstance(k, tuple)})
     index_of = {k: i for i, k in enumerate(points)}
     ranges = [
-        [_Event(kind, k if isinstance(k, int) else index_of[k]) for kind, k in events]
+        [_Event(kind, k if isinstance(k, int) else index_of[k], seq) for seq, (kind, k) in enumerate(events)]
         for events in raw_ranges
     ]
     at_point = tuple(any(_evaluate(r, i, exact=True) for r in ranges) for i in range(len(points)))
@@ -227,7 +228,7 @@ def _evaluate(events: list[_Event], where: int, exact: bool) -> bool:
 
     def order(event: _Event) -> tuple[int, int]:
         position = {_MINUS_INFINITY: -1, _PLUS_INFINITY: 1 << 30}.get(event.point, event.point)
-        return position, _TIE_ORDER[event.kind]
+        return position, event.seq
 
     vulnerable = False
     limits = []
