@@ -40,6 +40,7 @@ UNIVERS: dict[str, type[uv.Version]] = {
     "Debian": uv.DebianVersion,
     "Red Hat": uv.RpmVersion,
     "Alpine": uv.AlpineLinuxVersion,
+    "Ubuntu": uv.DebianVersion,
 }
 
 

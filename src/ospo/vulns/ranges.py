@@ -105,6 +105,10 @@ def _as_sequence(value: object) -> Sequence[Any]:
     return ()
 
 
+def _evaluable(rng: object) -> bool:
+    return isinstance(rng, Mapping) and isinstance(rng.get("type"), str) and rng["type"] in EVALUABLE_TYPES
+
+
 def _ranges(affected: object) -> Sequence[Any]:
     return _as_sequence(affected.get("ranges")) if isinstance(affected, Mapping) else ()
 
@@ -130,7 +134,7 @@ def unsupported_ranges(affected: Mapping[str, Any]) -> list[str]:
     for index, rng in enumerate(_ranges(affected)):
         if not isinstance(rng, Mapping):
             out.append(f"range {index}: not an object")
-        elif rng.get("type") not in EVALUABLE_TYPES:
+        elif not _evaluable(rng):
             out.append(_describe(rng))
     return out
 
@@ -164,7 +168,7 @@ def compile_affected(ecosystem: str, affected: Mapping[str, Any]) -> CompiledAff
     # Collect each evaluable range's events as (kind, key or infinity marker).
     raw_ranges: list[list[tuple[str, SortKey | int]]] = []
     for index, rng in enumerate(_ranges(affected)):
-        if not isinstance(rng, Mapping) or rng.get("type") not in EVALUABLE_TYPES:
+        if not _evaluable(rng):
             continue
         events: list[tuple[str, SortKey | int]] = []
         for kind, value in _range_events(rng):
@@ -270,7 +274,7 @@ def fixed_versions(ecosystem: str, affected: Mapping[str, Any]) -> list[str]:
     key_of = key_function(ecosystem)
     found: dict[SortKey, str] = {}
     for rng in _ranges(affected):
-        if not isinstance(rng, Mapping) or rng.get("type") not in EVALUABLE_TYPES:
+        if not _evaluable(rng):
             continue
         for kind, value in _range_events(rng):
             if kind == "fixed" and isinstance(value, str):

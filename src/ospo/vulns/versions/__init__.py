@@ -9,9 +9,9 @@ decided by measurement: see bench/vulns/versions.md.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from ospo.vulns.versions import generic, maven, nuget, packagist, pypi, rubygems, semver
+from ospo.vulns.versions import dpkg, generic, maven, nuget, packagist, pypi, rubygems, semver
 from ospo.vulns.versions.base import InvalidVersion, KeyFunction, SortKey
 
 __all__ = [
@@ -37,12 +37,12 @@ _EXACT: dict[str, KeyFunction] = {
     "RubyGems": rubygems.sort_key,
     "NuGet": nuget.sort_key,
     "Packagist": packagist.sort_key,
+    "Debian": dpkg.sort_key,
+    "Ubuntu": partial(dpkg.sort_key, ecosystem="Ubuntu"),
 }
 
-# Linux distributions: ordered by univers (imported lazily: it is slow to import).
+# Other Linux distributions: ordered by univers (imported lazily: it is slow to import).
 _DISTRO_FAMILY = {
-    "Debian": "debian",
-    "Ubuntu": "debian",
     "Alpine": "alpine",
     "Wolfi": "alpine",
     "Chainguard": "alpine",
@@ -111,7 +111,7 @@ def exact(ecosystem: str) -> bool:
 def _distro_key(family: str) -> KeyFunction:
     from ospo.vulns.versions import distro
 
-    return {"debian": distro.debian_key, "rpm": distro.rpm_key, "alpine": distro.alpine_key}[family]
+    return {"rpm": distro.rpm_key, "alpine": distro.alpine_key}[family]
 
 
 @lru_cache(maxsize=256)

@@ -1,8 +1,9 @@
 """Linux distributions' package versions, ordered by ``univers``.
 
-dpkg (Debian, Ubuntu), rpm (Red Hat family, SUSE, Mageia, openEuler) and apk (Alpine, Wolfi,
-Chainguard) orderings are intricate and ``univers`` implements them from the reference code
-(measured right on our table, bench/vulns/versions.md); we wrap its objects so they behave
+rpm (Red Hat family, SUSE, Mageia, openEuler) and apk (Alpine, Wolfi, Chainguard) orderings
+are intricate and ``univers`` implements them from the reference code (measured right on our
+table and total under the property tests, bench/vulns/versions.md; its dpkg order is not,
+hence dpkg.py); we wrap its objects so they behave
 like every other key: one-element tuples, totally ordered, hashable.
 """
 
@@ -56,6 +57,5 @@ def _wrap(ecosystem: str, cls: type[uv.Version]) -> KeyFunction:
     return sort_key
 
 
-debian_key = _wrap("Debian", uv.DebianVersion)
 rpm_key = _wrap("RPM", uv.RpmVersion)
 alpine_key = _wrap("Alpine", uv.AlpineLinuxVersion)
