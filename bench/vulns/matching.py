@@ -26,7 +26,7 @@ import yaml
 from univers.versions import PypiVersion
 
 from ospo.vulns.ranges import CompiledAffected, compile_affected
-from ospo.vulns.versions import InvalidVersion, key_function, sort_key
+from ospo.vulns.versions import InvalidVersion, clear_cache, key_function
 
 DEFAULT = Path(__file__).resolve().parents[3] / "shared" / "data" / "osv" / "pypa" / "vulns"
 
@@ -97,7 +97,7 @@ def main(argv: list[str]) -> int:
         components.append((name, rng.choice(sorted(known[name]))))
     advisories_checked = sum(len(index[n]) for n, _ in components)
 
-    sort_key.cache_clear()
+    clear_cache()
     key_of = key_function("PyPI")
     start = time.process_time()
     ours: list[list[str]] = []

@@ -70,6 +70,10 @@ def test_non_strings_and_huge_strings_are_invalid() -> None:
         sort_key("npm", 3)  # type: ignore[arg-type]
     with pytest.raises(InvalidVersion):
         sort_key("PyPI", "1." * 5000)
+    with pytest.raises(InvalidVersion):
+        sort_key("PyPI", ["1.0"])  # type: ignore[arg-type]
+    with pytest.raises(InvalidVersion):
+        sort_key(None, "1.0")  # type: ignore[arg-type]
 
 
 def test_ecosystem_names_and_purl_types_round_trip() -> None:

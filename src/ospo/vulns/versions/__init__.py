@@ -18,6 +18,7 @@ __all__ = [
     "InvalidVersion",
     "SortKey",
     "canonical_ecosystem",
+    "clear_cache",
     "compare",
     "exact",
     "key_function",
@@ -130,9 +131,24 @@ def key_function(ecosystem: str) -> KeyFunction:
 
 
 @lru_cache(maxsize=131072)
-def sort_key(ecosystem: str, version: str) -> SortKey:
-    """A totally ordered key for ``version`` in ``ecosystem``; raises InvalidVersion."""
+def _cached_key(ecosystem: str, version: str) -> SortKey:
     return key_function(ecosystem)(version)
+
+
+def sort_key(ecosystem: str, version: str) -> SortKey:
+    """A totally ordered key for ``version`` in ``ecosystem``; raises InvalidVersion.
+
+    Keys of one ecosystem compare with each other (never across ecosystems), are hashable,
+    and are cached: advisories and inventories repeat the same versions endlessly.
+    """
+    if not isinstance(ecosystem, str) or not isinstance(version, str):
+        raise InvalidVersion(str(ecosystem), version, "not a string")
+    return _cached_key(ecosystem, version)
+
+
+def clear_cache() -> None:
+    """Forget cached keys (for benchmarks that time parsing)."""
+    _cached_key.cache_clear()
 
 
 def compare(ecosystem: str, a: str, b: str) -> int:
