@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ospo.cli.inventory_cmd import inventory
+from ospo.cli.vulns_cmd import vulns_app
 
 app = typer.Typer(
     name="ospo",
@@ -14,6 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("inventory")(inventory)
+app.add_typer(vulns_app, name="vulns")
 
 
 @app.callback()

@@ -231,8 +231,15 @@ def import_records(
     source: str,
     problems: list[FileProblem] | None = None,
     progress: Progress | None = None,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
 ) -> ImportReport:
-    """Write new and changed records in one transaction; unchanged ones cost no write."""
+    """Write new and changed records in one transaction; unchanged ones cost no write.
+
+    `etag` and `last_modified` are the HTTP validators of a downloaded source; they are
+    stored with the source (in the same transaction) so the next sync can skip the download.
+    """
     report = ImportReport(source=source, problems=problems if problems is not None else [])
     with store.session() as session:
         known = dict(session.execute(select(AdvisoryRow.id, AdvisoryRow.modified)).tuples().all())
@@ -274,29 +281,24 @@ def import_records(
             batch = package_rows[start : start + _BATCH * 4]
             session.execute(insert(AdvisoryPackageRow), batch)
             report.writes += len(batch)
-        if report.changed:
-            _touch_source(session, source, records=report.seen)
+        row = session.execute(
+            select(ImportSourceRow).where(ImportSourceRow.location == source[:1000])
+        ).scalar_one_or_none()
+        validators_changed = (etag is not None or last_modified is not None) and (
+            row is None or (row.etag, row.last_modified) != (etag, last_modified)
+        )
+        if report.changed or row is None or validators_changed:
+            if row is None:
+                row = ImportSourceRow(location=source[:1000])
+                session.add(row)
+            row.records = report.seen
+            row.imported_at = datetime.now(UTC)
+            if etag is not None or last_modified is not None:
+                row.etag, row.last_modified = etag, last_modified
             report.writes += 1
     if progress is not None:
         progress(report.seen, report.seen)
     return report
-
-
-def _touch_source(
-    session: Any, location: str, *, records: int, etag: str | None = None, last_modified: str | None = None
-) -> None:
-    row = session.execute(
-        select(ImportSourceRow).where(ImportSourceRow.location == location)
-    ).scalar_one_or_none()
-    if row is None:
-        row = ImportSourceRow(location=location)
-        session.add(row)
-    row.records = records
-    row.imported_at = datetime.now(UTC)
-    if etag is not None:
-        row.etag = etag
-    if last_modified is not None:
-        row.last_modified = last_modified
 
 
 def import_source(store: Store, source: str | Path, progress: Progress | None = None) -> ImportReport:
@@ -321,9 +323,17 @@ def import_source(store: Store, source: str | Path, progress: Progress | None = 
 
 
 def import_zip_file(
-    store: Store, handle: IO[bytes] | Path, location: str, progress: Progress | None = None
+    store: Store,
+    handle: IO[bytes] | Path,
+    location: str,
+    progress: Progress | None = None,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
 ) -> ImportReport:
     """Import a zip already opened (e.g. a downloaded all.zip); `location` names the source."""
     problems: list[FileProblem] = []
     records = parse_records(iter_zip(handle, problems, label=location), problems)
-    return import_records(store, records, location, problems, progress)
+    return import_records(
+        store, records, location, problems, progress, etag=etag, last_modified=last_modified
+    )
