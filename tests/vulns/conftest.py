@@ -19,6 +19,15 @@ from ospo.store import Store, normalise_url, open_store
 OSV_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "osv"
 
 
+def shared_osv_dir() -> Path:
+    """../shared/data/osv beside the clone (OSPO_SHARED_DIR overrides), or skip the test."""
+    base = Path(os.environ.get("OSPO_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
+    path = base / "data" / "osv"
+    if not path.exists():
+        pytest.skip(f"{path} is absent (optional shared data, not in a fresh clone)")
+    return path
+
+
 def _postgres_url() -> str | None:
     return os.environ.get("OSPO_TEST_DATABASE_URL")
 

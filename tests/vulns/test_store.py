@@ -35,7 +35,13 @@ def test_open_creates_the_file_and_reopening_is_idempotent(tmp_path: Path) -> No
     again = open_store(f"sqlite:///{db}")
     tables = set(inspect(again.engine).get_table_names())
     again.close()
-    assert {"advisories", "advisory_packages", "vulnerability_findings", "import_sources", "alembic_version"} <= tables
+    assert {
+        "advisories",
+        "advisory_packages",
+        "vulnerability_findings",
+        "import_sources",
+        "alembic_version",
+    } <= tables
 
 
 def test_migrations_match_the_models(store: Store) -> None:

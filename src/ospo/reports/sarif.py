@@ -83,7 +83,11 @@ def to_sarif(
             "partialFingerprints": {
                 "ospoVulnerability/v1": hashlib.sha256(f"{match.purl}\n{rule_id}".encode()).hexdigest()
             },
-            "properties": {"purl": match.purl, "fixedVersions": list(match.fixed_versions), "state": match.state},
+            "properties": {
+                "purl": match.purl,
+                "fixedVersions": list(match.fixed_versions),
+                "state": match.state,
+            },
         }
         if match.due:
             result["properties"]["due"] = match.due

@@ -242,7 +242,9 @@ def import_records(
     """
     report = ImportReport(source=source, problems=problems if problems is not None else [])
     with store.session() as session:
-        known = dict(session.execute(select(AdvisoryRow.id, AdvisoryRow.modified)).tuples().all())
+        known: dict[str, str] = {
+            rid: mod for rid, mod in session.execute(select(AdvisoryRow.id, AdvisoryRow.modified))
+        }
         new: dict[str, OsvRecord] = {}
         changed: dict[str, OsvRecord] = {}
         for record in records:

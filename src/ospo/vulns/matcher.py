@@ -107,7 +107,12 @@ class AdvisoryIndex:
             AdvisoryRow.withdrawn,
         )
         base = (
-            select(AdvisoryPackageRow.ecosystem, AdvisoryPackageRow.name, AdvisoryPackageRow.affected, *advisory_cols)
+            select(
+                AdvisoryPackageRow.ecosystem,
+                AdvisoryPackageRow.name,
+                AdvisoryPackageRow.affected,
+                *advisory_cols,
+            )
             .join(AdvisoryRow, AdvisoryRow.id == AdvisoryPackageRow.advisory_id)
             .where(AdvisoryRow.withdrawn.is_(None))
         )
@@ -120,7 +125,9 @@ class AdvisoryIndex:
                 for start in range(0, len(unique), _NAME_BATCH):
                     chunk = unique[start : start + _NAME_BATCH]
                     statements.append(
-                        base.where(AdvisoryPackageRow.ecosystem == ecosystem, AdvisoryPackageRow.name.in_(chunk))
+                        base.where(
+                            AdvisoryPackageRow.ecosystem == ecosystem, AdvisoryPackageRow.name.in_(chunk)
+                        )
                     )
         with store.session() as session:
             for statement in statements:

@@ -104,13 +104,13 @@ def severity_of(record: OsvRecord) -> Severity:
     return Severity()
 
 
-_LEVEL = {"critical": 5, "high": 4, "medium": 3, "low": 2, "unknown": 1, "none": 0}
+_LEVEL = {"critical": 5, "high": 4, "medium": 3, "low": 2, "unknown": 2, "none": 0}
 
 
 def at_or_above(rating: str, threshold: str) -> bool:
     """True when `rating` is as severe as `threshold` or more.
 
-    ``unknown`` sits just below ``low``: an unrated vulnerability fails ``--fail-on low``
+    ``unknown`` ranks with ``low``: an unrated vulnerability fails ``--fail-on low``
     (it may be anything) but not ``--fail-on medium``.
     """
     return _LEVEL.get(rating, 1) >= _LEVEL.get(threshold, 1)

@@ -69,8 +69,10 @@ class SlaPolicy:
             name, sep, days = item.partition("=")
             name = name.strip().lower()
             if not sep or name not in DEFAULT_WINDOWS:
-                raise SlaConfigError(f"SLA override {item!r}: expected SEVERITY=DAYS, severity one of "
-                                     f"{', '.join(DEFAULT_WINDOWS)}")
+                raise SlaConfigError(
+                    f"SLA override {item!r}: expected SEVERITY=DAYS, severity one of "
+                    f"{', '.join(DEFAULT_WINDOWS)}"
+                )
             days = days.strip().lower()
             if days in ("", "none", "never"):
                 windows[name] = None
