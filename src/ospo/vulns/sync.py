@@ -9,6 +9,7 @@ importer in one transaction together with the new validators. The base URL is co
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import tempfile
 from collections.abc import Callable
@@ -54,10 +55,8 @@ def _check_url(url: str) -> None:
         return
     host = parts.hostname or ""
     loopback = host == "localhost"
-    try:
+    with contextlib.suppress(ValueError):
         loopback = loopback or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        pass
     if parts.scheme == "http" and loopback:
         return
     raise SyncFailed(f"{url}: only https:// is accepted (plain http only on loopback)")
