@@ -30,7 +30,7 @@ _EVALUATED = ("ECOSYSTEM", "SEMVER")
 def component_key(component: Component) -> tuple[str, str] | None:
     """(OSV ecosystem, normalised name) of a component, or None when OSV has no such ecosystem."""
     ecosystem = versions.osv_ecosystem(component.ecosystem)
-    if ecosystem is None:
+    if versions.purl_type(ecosystem) is None:
         return None
     name = component.name
     ns = component.namespace
@@ -49,17 +49,20 @@ class _Entry:
     advisory_id: str
     ecosystem: str
     entry: dict[str, Any]
-    _compiled: Any = None
+    _compiled: ranges.CompiledAffected | None = None
 
-    @property
-    def git_only(self) -> bool:
-        types = {str(r.get("type", "")) for r in self.entry.get("ranges") or [] if isinstance(r, dict)}
-        return bool(types) and not (types & set(_EVALUATED)) and not self.entry.get("versions")
-
-    def compiled(self) -> Any:
+    def compiled(self) -> ranges.CompiledAffected:
         if self._compiled is None:
             self._compiled = ranges.compile_affected(self.ecosystem, self.entry)
         return self._compiled
+
+    def undecidable(self) -> list[str]:
+        """Why a version cannot be checked: no evaluable range and no version list, only
+        e.g. GIT commit ranges (described), or nothing at all."""
+        compiled = self.compiled()
+        if compiled.has_ranges or compiled.listed_strings:
+            return []
+        return list(compiled.unsupported) or ["no ranges and no versions"]
 
 
 @dataclass
@@ -266,37 +269,34 @@ def match_components(components: Iterable[Component], index: AdvisoryIndex) -> M
             continue
         ecosystem, _ = key
         version = component.version
+        sort_key: versions.SortKey | None = None
+        invalid_reason = ""
         try:
             sort_key = versions.sort_key(ecosystem, version)
         except versions.InvalidVersion as exc:
-            sort_key = None
             invalid_reason = str(exc)
         hits: list[_Entry] = []
         for entry in entries:
-            if entry.git_only:
+            undecidable = entry.undecidable()
+            if undecidable:
                 result.unsupported.append(
                     FileProblem(
                         component.purl,
                         "unsupported",
-                        f"{entry.advisory_id}: affected only by GIT commit ranges; not decidable by version",
+                        f"{entry.advisory_id}: cannot be decided on version {version}: "
+                        + "; ".join(undecidable),
                     )
                 )
                 continue
-            if version in (entry.entry.get("versions") or ()):
+            compiled = entry.compiled()
+            if version in compiled.listed_strings:
                 hits.append(entry)
-                continue
-            if sort_key is None:
+            elif sort_key is None:
                 result.unsupported.append(
                     FileProblem(component.purl, "unsupported", f"{entry.advisory_id}: {invalid_reason}")
                 )
-                continue
-            try:
-                if entry.compiled().contains(sort_key):
-                    hits.append(entry)
-            except versions.InvalidVersion as exc:
-                result.unsupported.append(
-                    FileProblem(component.purl, "unsupported", f"{entry.advisory_id}: {exc}")
-                )
+            elif compiled.contains(sort_key):
+                hits.append(entry)
         if not hits:
             continue
         found = _findings_for(component, ecosystem, version, hits, index)
@@ -324,6 +324,7 @@ def _findings_for(
             for v in ranges.fixed_versions(ecosystem, e.entry):
                 if v not in fixed:
                     fixed.append(v)
+        fixed = _in_version_order(ecosystem, fixed)
         summary = next((a.summary for a in group if a.summary), "")
         reason = "; ".join(f"{e.advisory_id}: {_describe(e.entry, version)}" for e in entries)
         findings.append(
@@ -343,12 +344,26 @@ def _findings_for(
     return findings
 
 
+def _in_version_order(ecosystem: str, values: list[str]) -> list[str]:
+    def key(v: str) -> tuple[int, Any]:
+        try:
+            return 0, versions.sort_key(ecosystem, v)
+        except versions.InvalidVersion:
+            return 1, v
+
+    try:
+        return sorted(values, key=key)
+    except TypeError:  # keys of different shapes: keep the advisories' order
+        return values
+
+
 def _advice(
     component: Component, ecosystem: str, version: str, hits: list[_Entry], findings: list[Finding]
 ) -> FixAdvice:
     fixed: list[str] = []
     for f in findings:
         fixed.extend(v for v in f.fixed_versions if v not in fixed)
+    fixed = _in_version_order(ecosystem, fixed)
     upgrade = ranges.smallest_clearing_upgrade(ecosystem, version, [h.entry for h in hits])
     return FixAdvice(component.purl, tuple(fixed), upgrade)
 

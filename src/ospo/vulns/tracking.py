@@ -103,8 +103,8 @@ def record_findings(
         seen: set[int] = set()
         for finding in findings:
             purl = finding.component.purl
-            row = next((r for vid in finding.ids if (r := by_alias.get((purl, vid))) is not None), None)
-            if row is None:
+            known = next((r for vid in finding.ids if (r := by_alias.get((purl, vid))) is not None), None)
+            if known is None:
                 row = VulnerabilityFindingRow(
                     project=project,
                     purl=purl,
@@ -116,9 +116,11 @@ def record_findings(
                 session.add(row)
                 for vid in finding.ids:
                     by_alias[(purl, vid)] = row
-            elif row.state == FindingState.FIXED:
-                row.state = FindingState.OPEN.value
-                row.fixed_at = None
+            else:
+                row = known
+                if row.state == FindingState.FIXED:
+                    row.state = FindingState.OPEN.value
+                    row.fixed_at = None
             if row.severity != finding.severity and row.first_seen is not None:
                 row.due = policy.due_date(_as_date(row.first_seen), finding.severity)
             row.aliases = sorted(set(finding.ids) - {row.vuln_id})
