@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -44,23 +45,79 @@ def component_key(component: Component) -> tuple[str, str] | None:
 
 @dataclass
 class _Entry:
-    """One affected entry of one advisory, with its ranges compiled on first use."""
+    """One affected entry of one advisory, with its ranges compiled on first use.
+
+    When the entry has evaluable ranges, its `versions` list is matched as a set of strings
+    and left out of compilation: feeds such as PyPA's enumerate hundreds of versions per
+    entry, and ordering every one of them costs far more than the match itself. A listed
+    version spelled differently from the component's (``1.0`` vs ``1.0.0``) is then found
+    only through the ranges.
+    """
 
     advisory_id: str
     ecosystem: str
     entry: dict[str, Any]
     _compiled: ranges.CompiledAffected | None = None
+    _listed: frozenset[str] | None = None
+    _range_entry: dict[str, Any] | None = None
+    _fixed: tuple[str, ...] | None = None
+    _ranges_text: str | None = None
+
+    def _prepare(self) -> None:
+        listed = self.entry.get("versions")
+        self._listed = (
+            frozenset(v for v in listed if isinstance(v, str)) if isinstance(listed, list) else frozenset()
+        )
+        has_ranges = any(
+            isinstance(r, dict) and r.get("type") in _EVALUATED for r in self.entry.get("ranges") or ()
+        )
+        self._range_entry = (
+            {k: v for k, v in self.entry.items() if k != "versions"} if has_ranges else self.entry
+        )
+        self._compiled = ranges.compile_affected(self.ecosystem, self._range_entry)
 
     def compiled(self) -> ranges.CompiledAffected:
         if self._compiled is None:
-            self._compiled = ranges.compile_affected(self.ecosystem, self.entry)
+            self._prepare()
+        assert self._compiled is not None
         return self._compiled
+
+    @property
+    def listed(self) -> frozenset[str]:
+        if self._listed is None:
+            self._prepare()
+        assert self._listed is not None
+        return self._listed
+
+    @property
+    def range_entry(self) -> dict[str, Any]:
+        if self._range_entry is None:
+            self._prepare()
+        assert self._range_entry is not None
+        return self._range_entry
+
+    @property
+    def fixed(self) -> tuple[str, ...]:
+        if self._fixed is None:
+            self._fixed = tuple(ranges.fixed_versions(self.ecosystem, self.range_entry))
+        return self._fixed
+
+    @property
+    def ranges_text(self) -> str:
+        if self._ranges_text is None:
+            self._ranges_text = _describe_ranges(self.entry)
+        return self._ranges_text
+
+    def describe(self, version: str) -> str:
+        """Why `version` matched: listed, and/or the evaluable ranges."""
+        listed = f"{version} is listed as affected" if version in self.listed else ""
+        return f"{self.advisory_id}: " + "; ".join(p for p in (listed, self.ranges_text) if p)
 
     def undecidable(self) -> list[str]:
         """Why a version cannot be checked: no evaluable range and no version list, only
         e.g. GIT commit ranges (described), or nothing at all."""
         compiled = self.compiled()
-        if compiled.has_ranges or compiled.listed_strings:
+        if compiled.has_ranges or self.listed:
             return []
         return list(compiled.unsupported) or ["no ranges and no versions"]
 
@@ -71,8 +128,10 @@ class AdvisoryIndex:
 
     advisories: dict[str, Advisory] = field(default_factory=dict)
     by_package: dict[tuple[str, str], list[_Entry]] = field(default_factory=dict)
+    _groups: dict[str, tuple[str, tuple[str, ...]]] | None = None
 
     def add(self, advisory: Advisory, ecosystem: str, name: str, entry: dict[str, Any]) -> None:
+        self._groups = None
         self.advisories[advisory.id] = advisory
         self.by_package.setdefault((ecosystem, name), []).append(_Entry(advisory.id, ecosystem, entry))
 
@@ -154,6 +213,22 @@ class AdvisoryIndex:
     def __len__(self) -> int:
         return len(self.advisories)
 
+    def group_of(self, advisory_id: str) -> tuple[str, tuple[str, ...]]:
+        """(canonical id, other ids) of the vulnerability an advisory describes.
+
+        Computed once over every loaded advisory: records sharing any id or alias are one
+        vulnerability, even when they are linked only through a third record.
+        """
+        if self._groups is None:
+            self._groups = {}
+            for members in _group(list(self.advisories.values())):
+                ids = {a.id for a in members} | {alias for a in members for alias in a.aliases}
+                vid = canonical_id(ids)
+                value = (vid, tuple(sorted(ids - {vid}, key=_id_rank)))
+                for member in members:
+                    self._groups[member.id] = value
+        return self._groups[advisory_id]
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -168,7 +243,14 @@ class Finding:
     vector: str | None
     summary: str
     fixed_versions: tuple[str, ...]
-    reason: str
+    evidence: tuple[_Entry, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def reason(self) -> str:
+        """Which listed version or range of which advisory matched (built when asked for:
+        a large inventory has tens of thousands of findings and few are ever printed)."""
+        version = self.component.version or ""
+        return "; ".join(e.describe(version) for e in self.evidence)
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -211,6 +293,7 @@ class MatchResult:
         return [f.to_match() for f in self.findings]
 
 
+@lru_cache(maxsize=65536)
 def _id_rank(vid: str) -> tuple[int, str]:
     for i, prefix in enumerate(("CVE-", "GHSA-", "PYSEC-", "GO-", "RUSTSEC-")):
         if vid.startswith(prefix):
@@ -244,13 +327,13 @@ def _group(advisories: Sequence[Advisory]) -> list[list[Advisory]]:
     return list(groups.values())
 
 
-def _describe(entry: dict[str, Any], version: str) -> str:
+def _describe_ranges(entry: dict[str, Any]) -> str:
     parts = []
-    if version in (entry.get("versions") or ()):
-        parts.append(f"{version} is listed as affected")
     for rng in entry.get("ranges") or ():
         if isinstance(rng, dict) and rng.get("type") in _EVALUATED:
-            events = ", ".join(f"{k} {v}" for e in rng.get("events") or () for k, v in e.items())
+            events = ", ".join(
+                f"{k} {v}" for e in rng.get("events") or () if isinstance(e, dict) for k, v in e.items()
+            )
             parts.append(f"{rng['type']} range [{events}]")
     return "; ".join(parts)
 
@@ -289,7 +372,7 @@ def match_components(components: Iterable[Component], index: AdvisoryIndex) -> M
                 )
                 continue
             compiled = entry.compiled()
-            if version in compiled.listed_strings:
+            if version in entry.listed:
                 hits.append(entry)
             elif sort_key is None:
                 result.unsupported.append(
@@ -309,36 +392,32 @@ def match_components(components: Iterable[Component], index: AdvisoryIndex) -> M
 def _findings_for(
     component: Component, ecosystem: str, version: str, hits: list[_Entry], index: AdvisoryIndex
 ) -> list[Finding]:
-    by_id: dict[str, list[_Entry]] = {}
+    groups: dict[str, list[_Entry]] = {}
     for hit in hits:
-        by_id.setdefault(hit.advisory_id, []).append(hit)
-    advisories = [index.advisories[i] for i in by_id]
+        groups.setdefault(index.group_of(hit.advisory_id)[0], []).append(hit)
     findings = []
-    for group in _group(advisories):
-        ids = {a.id for a in group} | {alias for a in group for alias in a.aliases}
-        vid = canonical_id(ids)
-        worst = min(group, key=lambda a: (RANK.get(a.severity, 9), -(a.score or 0.0)))
-        entries = [e for a in group for e in by_id[a.id]]
+    for vid, entries in groups.items():
+        aliases = index.group_of(entries[0].advisory_id)[1]
+        member_ids = sorted({e.advisory_id for e in entries}, key=_id_rank)
+        members = [index.advisories[i] for i in member_ids]
+        worst = min(members, key=lambda a: (RANK.get(a.severity, 9), -(a.score or 0.0)))
         fixed: list[str] = []
         for e in entries:
-            for v in ranges.fixed_versions(ecosystem, e.entry):
-                if v not in fixed:
-                    fixed.append(v)
-        fixed = _in_version_order(ecosystem, fixed)
-        summary = next((a.summary for a in group if a.summary), "")
-        reason = "; ".join(f"{e.advisory_id}: {_describe(e.entry, version)}" for e in entries)
+            fixed.extend(v for v in e.fixed if v not in fixed)
+        if len(fixed) > 1:
+            fixed = _in_version_order(ecosystem, fixed)
         findings.append(
             Finding(
                 component=component,
                 vuln_id=vid,
-                aliases=tuple(sorted(ids - {vid}, key=_id_rank)),
-                advisories=tuple(sorted(group, key=lambda a: _id_rank(a.id))),
+                aliases=aliases,
+                advisories=tuple(members),
                 severity=worst.severity,
                 score=worst.score,
                 vector=worst.vector,
-                summary=summary,
+                summary=next((a.summary for a in members if a.summary), ""),
                 fixed_versions=tuple(fixed),
-                reason=reason,
+                evidence=tuple(entries),
             )
         )
     return findings
@@ -357,6 +436,34 @@ def _in_version_order(ecosystem: str, values: list[str]) -> list[str]:
         return values
 
 
+def _smallest_clearing_upgrade(ecosystem: str, version: str, hits: list[_Entry]) -> str | None:
+    """ranges.smallest_clearing_upgrade's rule on the entries already compiled here.
+
+    Candidates are the entries' fixed versions above `version`, smallest first; the first
+    that no entry affects wins. Reusing the compiled entries keeps advice for thousands of
+    vulnerable components from compiling every entry again.
+    """
+    try:
+        current = versions.sort_key(ecosystem, version)
+    except versions.InvalidVersion:
+        return None
+    candidates: dict[str, Any] = {}
+    for hit in hits:
+        for fixed in hit.fixed:
+            if fixed in candidates:
+                continue
+            try:
+                key = versions.sort_key(ecosystem, fixed)
+            except versions.InvalidVersion:
+                continue
+            if key > current:
+                candidates[fixed] = key
+    for fixed, key in sorted(candidates.items(), key=lambda item: item[1]):
+        if not any(fixed in h.listed or h.compiled().contains(key) for h in hits):
+            return fixed
+    return None
+
+
 def _advice(
     component: Component, ecosystem: str, version: str, hits: list[_Entry], findings: list[Finding]
 ) -> FixAdvice:
@@ -364,7 +471,7 @@ def _advice(
     for f in findings:
         fixed.extend(v for v in f.fixed_versions if v not in fixed)
     fixed = _in_version_order(ecosystem, fixed)
-    upgrade = ranges.smallest_clearing_upgrade(ecosystem, version, [h.entry for h in hits])
+    upgrade = _smallest_clearing_upgrade(ecosystem, version, hits)
     return FixAdvice(component.purl, tuple(fixed), upgrade)
 
 
