@@ -79,7 +79,10 @@ def synthetic_components(osv: Path, count: int, affected_share: float, seed: int
     rng_.shuffle(f)
     n_affected = int(count * affected_share)
     picked = a[:n_affected] + f[: count - n_affected]
-    picked += a[n_affected : n_affected + count - len(picked)]  # too few packages: top up
+    if affected_share >= 1.0:
+        picked += a[n_affected : n_affected + count - len(picked)]
+    else:  # the rest: packages no advisory names, as most of a real inventory is
+        picked += [(f"no-advisory-pkg-{i}", "1.0.0") for i in range(count - len(picked))]
     return [component("pypi", n, v, "synthetic/requirements.txt") for n, v in picked]
 
 
@@ -143,8 +146,9 @@ def main() -> int:
         worst = (installed + synthetic_components(args.osv, rest, 1.0))[: args.components]
         print(
             f"inventory: {args.components} components = {len(installed)} installed + synthetic PyPI "
-            "components at advisory versions (typical: 5% at affected versions, the rest at fixed "
-            "versions; worst case: all at affected versions)"
+            "components (typical: 5% at versions advisories list as affected, each advisory package at "
+            "its newest fixed version, the rest packages no advisory names; worst case: all at affected "
+            "versions)"
         )
         time_match("typical   ", store, typical)
         time_match("worst case", store, worst)
