@@ -140,7 +140,7 @@ def test_traversal_entry_is_reported_and_skipped(httpserver: HTTPServer, sqlite_
 
 def test_oversize_download_is_refused(httpserver: HTTPServer, sqlite_store: Store) -> None:
     httpserver.expect_request("/PyPI/all.zip").respond_with_handler(Feed(b"x" * 5000))
-    with pytest.raises(SyncFailed, match="limit|refused"):
+    with pytest.raises(SyncFailed, match=r"limit|refused"):
         sync_ecosystem(sqlite_store, "PyPI", httpserver.url_for("/"), max_bytes=1000)
 
 

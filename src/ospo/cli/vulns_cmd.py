@@ -76,7 +76,7 @@ def _open(database: str | None) -> Any:
     try:
         return open_store(database)
     except Exception as exc:  # a bad URL or unreachable server: say so, do not trace back
-        err_console.print(f"[red]error:[/] cannot open the database: {exc}", highlight=False)
+        err_console.print(f"[red]error:[/] cannot open the database: {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
 
 
@@ -86,7 +86,7 @@ def _policy(sla: list[str] | None) -> Any:
     try:
         return SlaPolicy.from_overrides(sla or ())
     except SlaConfigError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
 
 
@@ -110,15 +110,16 @@ def import_cmd(
         try:
             report = import_source(store, source, lambda done, _t: bar.update(task, completed=done))
         except ImportFailed as exc:
-            err_console.print(f"[red]error:[/] {exc}", highlight=False)
+            err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exitcodes.USAGE) from None
     for problem in report.problems:
-        err_console.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
     err_console.print(
         f"{report.seen} records: {report.added} added, {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.stale} older than stored, {len(report.problems)} skipped "
         f"({report.writes} rows written)",
         highlight=False,
+        soft_wrap=True,
     )
     if report.problems:
         raise typer.Exit(exitcodes.INCOMPLETE)
@@ -159,7 +160,7 @@ def sync_cmd(
             try:
                 result = sync_ecosystem(store, eco, base_url or DEFAULT_BASE_URL, progress=on_progress)
             except (SyncFailed, OspoError) as exc:
-                err_console.print(f"[red]error:[/] {eco}: {exc}", highlight=False)
+                err_console.print(f"[red]error:[/] {eco}: {exc}", highlight=False, soft_wrap=True)
                 failed = True
                 continue
         if result.report is None:
@@ -167,11 +168,12 @@ def sync_cmd(
             continue
         report = result.report
         for problem in report.problems:
-            err_console.print(f"[yellow]warning:[/] {problem}", highlight=False)
+            err_console.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
         err_console.print(
             f"{eco}: {result.downloaded_bytes} bytes, {report.seen} records: {report.added} added, "
             f"{report.updated} updated, {report.unchanged} unchanged, {len(report.problems)} skipped",
             highlight=False,
+            soft_wrap=True,
         )
     if failed:
         raise typer.Exit(exitcodes.INCOMPLETE)
@@ -260,7 +262,7 @@ def check_cmd(
 
         write_output(vex_json(matches, inventory.components), output)
     for problem in [*inventory.problems, *result.unsupported]:
-        err_console.print(f"[yellow]warning:[/] {problem}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
     with store.session() as session:
         from sqlalchemy import func, select
 
@@ -296,7 +298,7 @@ _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cya
 def _print_check_table(matches: list[VulnerabilityMatch], result: Any, output: Path | None) -> None:
     table = Table(title=f"{len(matches)} vulnerabilities in {result.checked} components checked")
     for col in ("severity", "id", "package", "fixed in", "upgrade to", "due", "state"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold", min_width=10 if col == "due" else None)
     for m in matches:
         sev = m.advisory.severity
         ids = m.advisory.id + (f"\n({', '.join(m.advisory.aliases)})" if m.advisory.aliases else "")
@@ -349,7 +351,7 @@ def list_cmd(
     overdue = sum(1 for r in rows if r.overdue)
     table = Table(title=f"{len(rows)} findings, {overdue} overdue")
     for col in ("due", "severity", "id", "package", "project", "state", "first seen"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for r in rows:
         due = "-" if r.due is None else r.due.isoformat()
         if r.overdue:
@@ -399,6 +401,8 @@ def triage_cmd(
             justification=justification,
         )
     except OspoError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
-    err_console.print(f"{tracked.vuln_id} in {tracked.purl}: {tracked.state}", highlight=False)
+    err_console.print(
+        f"{tracked.vuln_id} in {tracked.purl}: {tracked.state}", highlight=False, soft_wrap=True
+    )
