@@ -179,3 +179,21 @@ def test_real_pypa_sample_imports_without_problems(tmp_path: Path, sqlite_store:
         shutil.copytree(folder, sample / folder.name)
     report = import_source(sqlite_store, sample)
     assert report.problems == [] and report.added == report.seen > 0
+
+
+def test_yaml_change_is_seen_although_unchanged_yaml_is_skipped_unparsed(
+    store: Store, tmp_path: Path, osv_fixtures: Path
+) -> None:
+    src = tmp_path / "feed"
+    shutil.copytree(osv_fixtures / "db", src)
+    import_source(store, src)
+    path = src / "PYSEC-2099-4.yaml"
+    text = path.read_text().replace("modified: 2099-03-05T00:00:00Z", "modified: '2099-03-06T00:00:00Z'")
+    path.write_text(text.replace("fixed: 1.3.0", "fixed: 1.3.1"))
+    (src / "PYSEC-2099-2.yaml").write_text("id: PYSEC-2099-2\nmodified: 2099-02-01T00:00:00Z\n: broken [")
+    report = import_source(store, src)
+    # the broken file carries an unchanged id and modified line: recognised without parsing
+    assert (report.updated, report.unchanged, report.problems) == (1, 7, [])
+    with store.session() as s:
+        row = s.get(AdvisoryRow, "PYSEC-2099-4")
+        assert row is not None and row.raw["affected"][0]["ranges"][0]["events"][1] == {"fixed": "1.3.1"}

@@ -15,9 +15,10 @@ id and skipped; the rest is imported.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -166,9 +167,48 @@ def iter_directory(
             yield _RawRecord(shown, data)
 
 
-def parse_records(raw: Iterable[_RawRecord], problems: list[FileProblem]) -> Iterator[OsvRecord]:
-    """Parse each file; a bad one is reported (with its id when readable) and skipped."""
+_YAML_ID = re.compile(rb"""^id:[ \t]*["']?([^"'\s#]+)["']?[ \t]*$""", re.M)
+_YAML_MODIFIED = re.compile(rb"""^modified:[ \t]*["']?([^"'\s#]+)["']?[ \t]*$""", re.M)
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A record known to be stored already at this `modified`, recognised without parsing."""
+
+    id: str
+
+
+def _prescan_yaml(item: _RawRecord, known: Mapping[str, str]) -> Unchanged | None:
+    """Recognise an unchanged YAML record from its top-level id and modified lines.
+
+    YAML parsing dominates a re-import of the PyPA database; a record whose single
+    top-level ``id:`` and ``modified:`` equal what the store holds was validated when it was
+    stored, so it is skipped without parsing. Anything ambiguous is parsed as usual.
+    """
+    if not known or not item.path.lower().endswith((".yaml", ".yml")):
+        return None
+    ids = _YAML_ID.findall(item.data)
+    mods = _YAML_MODIFIED.findall(item.data)
+    if len(ids) != 1 or len(mods) != 1:
+        return None
+    rid, modified = ids[0].decode("utf-8", "replace"), mods[0].decode("utf-8", "replace")
+    return Unchanged(rid) if known.get(rid) == modified else None
+
+
+def parse_records(
+    raw: Iterable[_RawRecord], problems: list[FileProblem], known: Mapping[str, str] | None = None
+) -> Iterator[OsvRecord | Unchanged]:
+    """Parse each file; a bad one is reported (with its id when readable) and skipped.
+
+    With `known` (id → stored modified, filled by the importer before it iterates), YAML
+    records already stored unchanged are yielded as `Unchanged` without being parsed.
+    """
     for item in raw:
+        if known is not None:
+            unchanged = _prescan_yaml(item, known)
+            if unchanged is not None:
+                yield unchanged
+                continue
         # a zip member's path is "archive!member": parse by the member's suffix
         try:
             yield parse_osv(item.path, item.data)
@@ -227,15 +267,19 @@ def package_values(record: OsvRecord) -> list[dict[str, Any]]:
 
 def import_records(
     store: Store,
-    records: Iterable[OsvRecord],
+    records: Iterable[OsvRecord | Unchanged],
     source: str,
     problems: list[FileProblem] | None = None,
     progress: Progress | None = None,
     *,
     etag: str | None = None,
     last_modified: str | None = None,
+    known_out: dict[str, str] | None = None,
 ) -> ImportReport:
     """Write new and changed records in one transaction; unchanged ones cost no write.
+
+    `known_out`, when given, is filled with the stored id → modified map before `records`
+    is iterated, for a `parse_records` generator to skip unchanged files.
 
     `etag` and `last_modified` are the HTTP validators of a downloaded source; they are
     stored with the source (in the same transaction) so the next sync can skip the download.
@@ -247,10 +291,15 @@ def import_records(
         }
         new: dict[str, OsvRecord] = {}
         changed: dict[str, OsvRecord] = {}
+        if known_out is not None:
+            known_out.update(known)
         for record in records:
             report.seen += 1
             if progress is not None and report.seen % 200 == 0:
                 progress(report.seen, None)
+            if isinstance(record, Unchanged):
+                report.unchanged += 1
+                continue
             pending = new.get(record.id) or changed.get(record.id)
             stored = pending.modified if pending is not None else known.get(record.id)
             if stored is None:
@@ -321,7 +370,10 @@ def import_source(store: Store, source: str | Path, progress: Progress | None = 
         raise ImportFailed(f"{path}: neither a zip archive nor an OSV .json/.yaml record")
     else:
         raise ImportFailed(f"{source}: no such file or folder")
-    return import_records(store, parse_records(raw, problems), label, problems, progress)
+    known: dict[str, str] = {}
+    return import_records(
+        store, parse_records(raw, problems, known), label, problems, progress, known_out=known
+    )
 
 
 def import_zip_file(
@@ -335,7 +387,8 @@ def import_zip_file(
 ) -> ImportReport:
     """Import a zip already opened (e.g. a downloaded all.zip); `location` names the source."""
     problems: list[FileProblem] = []
-    records = parse_records(iter_zip(handle, problems, label=location), problems)
+    known: dict[str, str] = {}
+    records = parse_records(iter_zip(handle, problems, label=location), problems, known)
     return import_records(
-        store, records, location, problems, progress, etag=etag, last_modified=last_modified
+        store, records, location, problems, progress, etag=etag, last_modified=last_modified, known_out=known
     )
