@@ -9,6 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from ospo.model import FileProblem
@@ -197,3 +199,23 @@ def test_yaml_change_is_seen_although_unchanged_yaml_is_skipped_unparsed(
     with store.session() as s:
         row = s.get(AdvisoryRow, "PYSEC-2099-4")
         assert row is not None and row.raw["affected"][0]["ranges"][0]["events"][1] == {"fixed": "1.3.1"}
+
+
+_SAMPLE_ZIP = io.BytesIO()
+with zipfile.ZipFile(_SAMPLE_ZIP, "w", zipfile.ZIP_DEFLATED) as _zf:
+    _zf.writestr("A-1.json", _record("A-1"))
+    _zf.writestr("B-1.json", _record("B-1", name="other"))
+_SAMPLE = _SAMPLE_ZIP.getvalue()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, len(_SAMPLE)), st.integers(0, len(_SAMPLE)), st.binary(max_size=64))
+def test_mutated_zips_only_fail_as_import_failed_or_problems(start: int, end: int, junk: bytes) -> None:
+    start, end = sorted((start, end))
+    data = _SAMPLE[:start] + junk + _SAMPLE[end:]
+    problems: list[FileProblem] = []
+    try:
+        for item in iter_zip(io.BytesIO(data), problems):
+            assert item.path.startswith("<zip>!")
+    except ImportFailed:
+        pass

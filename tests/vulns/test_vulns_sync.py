@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -155,3 +156,23 @@ def test_http_errors_and_plain_http_elsewhere(httpserver: HTTPServer, sqlite_sto
 def test_ecosystem_url_quotes_names() -> None:
     assert ecosystem_url("https://h/b/", "Debian:12") == "https://h/b/Debian%3A12/all.zip"
     assert ecosystem_url("https://h/b", "crates.io") == "https://h/b/crates.io/all.zip"
+
+
+def test_cli_sync_downloads_then_reports_not_modified(httpserver: HTTPServer, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ospo.cli.main import app
+
+    feed = Feed(_zip({"A-1.json": _record("A-1")}))
+    httpserver.expect_request("/PyPI/all.zip").respond_with_handler(feed)
+    args = ["vulns", "sync", "-e", "PyPI", "--base-url", httpserver.url_for("/"), "--database"]
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    first = CliRunner().invoke(app, [*args, db])
+    assert first.exit_code == 0, first.output
+    assert "1 added" in first.output
+    second = CliRunner().invoke(app, [*args, db])
+    assert second.exit_code == 0 and "not modified" in second.output
+    bad = CliRunner().invoke(
+        app, ["vulns", "sync", "-e", "npm", "--base-url", httpserver.url_for("/"), "--database", db]
+    )
+    assert bad.exit_code == 3  # npm/all.zip is not served: reported, run incomplete

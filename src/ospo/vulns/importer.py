@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -87,7 +88,15 @@ def iter_zip(
     where = label or (str(source) if isinstance(source, (str, Path)) else "<zip>")
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        OverflowError,
+        struct.error,
+    ) as exc:
         raise ImportFailed(f"{where}: not a readable zip archive: {exc}") from None
     with archive:
         infos = archive.infolist()
@@ -122,6 +131,8 @@ def iter_zip(
             except (
                 zipfile.BadZipFile,
                 zlib.error,
+                struct.error,
+                OverflowError,
                 EOFError,
                 OSError,
                 RuntimeError,
