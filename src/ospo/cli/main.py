@@ -6,6 +6,7 @@ import typer
 
 from ospo.cli.inventory_cmd import inventory
 from ospo.cli.licenses_cmd import licenses
+from ospo.cli.vulns_cmd import vulns_app
 
 app = typer.Typer(
     name="ospo",
@@ -16,6 +17,7 @@ app = typer.Typer(
 )
 app.command("inventory")(inventory)
 app.command("licenses")(licenses)
+app.add_typer(vulns_app, name="vulns")
 
 
 @app.callback()

@@ -72,6 +72,14 @@ class VulnerabilityMatch:
     advisory: Advisory
     fixed_versions: tuple[str, ...] = ()
     reason: str = ""  # which range or enumerated version matched
+    # Added for SLA tracking and VEX: the finding's state (open, fixed, accepted-risk,
+    # not-affected), why, the VEX justification, the due date (ISO) and the upgrade that
+    # clears every vulnerability of the component.
+    state: str = "open"
+    state_detail: str | None = None
+    justification: str | None = None
+    due: str | None = None
+    upgrade_to: str | None = None
 
 
 class Verdict(StrEnum):
