@@ -68,9 +68,7 @@ class InventoryCollector:
             self.problems.append(FileProblem(file.relpath, "parse", "nesting too deep"))
             return
         except Exception as exc:  # a parser bug must not end the run; it is reported
-            self.problems.append(
-                FileProblem(file.relpath, "parse", f"internal error in {spec.name} parser: {exc!r}")
-            )
+            self.problems.append(FileProblem(file.relpath, "parse", f"internal error in {spec.name} parser: {exc!r}"))
             return
         self.results.append(result)
         self.problems.extend(result.notes)
@@ -265,7 +263,5 @@ def _pin_for_ref(
         return None
     if parsed.version:
         return None
-    probe = Component(
-        purl=ref, name=parsed.name, version=None, ecosystem=parsed.type, namespace=parsed.namespace
-    )
+    probe = Component(purl=ref, name=parsed.name, version=None, ecosystem=parsed.type, namespace=parsed.namespace)
     return _find_pin(resolved_in, folder, probe)
