@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -58,7 +58,7 @@ def base_purl(purl: str) -> str:
     return head[:at] if at != -1 else head
 
 
-def _insert(session: Session, table: Any) -> Insert:
+def _insert(session: Session, table: Any) -> postgresql.Insert | sqlite.Insert:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(table)
@@ -67,9 +67,7 @@ def _insert(session: Session, table: Any) -> Insert:
     raise RuntimeError(f"unsupported database {dialect}")
 
 
-def _get_or_create(
-    session: Session, model: Any, key: dict[str, Any], values: dict[str, Any] | None = None
-) -> Any:
+def _get_or_create(session: Session, model: Any, key: dict[str, Any], values: dict[str, Any] | None = None) -> Any:
     stmt = _insert(session, model).values(**key, **(values or {})).on_conflict_do_nothing()
     session.execute(stmt)
     query = select(model)
@@ -218,9 +216,7 @@ def _ingest(
                     "scope": comp.scope.value,
                     "direct": comp.direct,
                     "license": (info.expression if info else comp.declared_license),
-                    "license_source": info.source
-                    if info
-                    else ("declared" if comp.declared_license else None),
+                    "license_source": info.source if info else ("declared" if comp.declared_license else None),
                     "verdict": decision.verdict.value if decision else None,
                     "reasons": list(decision.reasons) if decision else [],
                     "exception": decision.exception if decision else None,
@@ -229,9 +225,7 @@ def _ingest(
         for i in range(0, len(links), _BATCH):
             session.execute(_insert(session, ScanComponentRow).values(links[i : i + _BATCH]))
         # The newest scan of a project is what it ships now.
-        session.execute(
-            update(ProjectRow).where(ProjectRow.id == project_row.id).values(latest_scan_id=scan.id)
-        )
+        session.execute(update(ProjectRow).where(ProjectRow.id == project_row.id).values(latest_scan_id=scan.id))
         session.add(
             AuditRow(
                 at=now,
@@ -246,6 +240,4 @@ def _ingest(
 
 def audit(store: Store, actor: str, action: str, subject: str, details: dict[str, Any] | None = None) -> None:
     with store.session() as session:
-        session.add(
-            AuditRow(at=datetime.now(UTC), actor=actor, action=action, subject=subject, details=details or {})
-        )
+        session.add(AuditRow(at=datetime.now(UTC), actor=actor, action=action, subject=subject, details=details or {}))

@@ -125,9 +125,7 @@ class AdvisoryIndex:
                 for start in range(0, len(unique), _NAME_BATCH):
                     chunk = unique[start : start + _NAME_BATCH]
                     statements.append(
-                        base.where(
-                            AdvisoryPackageRow.ecosystem == ecosystem, AdvisoryPackageRow.name.in_(chunk)
-                        )
+                        base.where(AdvisoryPackageRow.ecosystem == ecosystem, AdvisoryPackageRow.name.in_(chunk))
                     )
         with store.session() as session:
             for statement in statements:
@@ -294,9 +292,7 @@ def match_components(components: Iterable[Component], index: AdvisoryIndex) -> M
                 if entry.compiled().contains(sort_key):
                     hits.append(entry)
             except versions.InvalidVersion as exc:
-                result.unsupported.append(
-                    FileProblem(component.purl, "unsupported", f"{entry.advisory_id}: {exc}")
-                )
+                result.unsupported.append(FileProblem(component.purl, "unsupported", f"{entry.advisory_id}: {exc}"))
         if not hits:
             continue
         found = _findings_for(component, ecosystem, version, hits, index)
