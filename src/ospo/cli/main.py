@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from ospo.cli.inventory_cmd import inventory
+from ospo.cli.office_cmd import serve, tokens_app, users_app, where
 from ospo.cli.vulns_cmd import vulns_app
 
 app = typer.Typer(
@@ -16,6 +17,10 @@ app = typer.Typer(
 )
 app.command("inventory")(inventory)
 app.add_typer(vulns_app, name="vulns")
+app.command("serve")(serve)
+app.command("where")(where)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 
 
 @app.callback()
