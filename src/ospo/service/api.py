@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ospo.model import OspoError, ScanResult
-from ospo.model.serialize import from_data
 from ospo.policy.ranges import RangeError, in_range, parse_range
 from ospo.service.auth import SESSION_COOKIE, current_principal, get_store, requires
 from ospo.store import Store
@@ -20,7 +19,18 @@ from ospo.store.portfolio import ApiTokenRow, AuditRow, ProductRow, ProjectRow, 
 from ospo.store.queries import portfolio_summary, trends, where
 from ospo.vulns import versions
 
-router = APIRouter(prefix="/api/v1")
+
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No, expired or revoked credentials"},
+    403: {"model": ErrorOut, "description": "The role or token scope does not allow this, or CSRF token missing"},
+    413: {"model": ErrorOut, "description": "Request body too large"},
+    422: {"model": ErrorOut, "description": "Invalid request"},
+}
+router = APIRouter(prefix="/api/v1", responses=_ERRORS)
 
 StoreDep = Annotated[Store, Depends(get_store)]
 Reader = Annotated[Principal, Depends(requires("read"))]
@@ -168,19 +178,13 @@ def upload_scan(
     store: StoreDep,
     principal: Uploader,
     project: ProjectName,
-    data: Annotated[dict[str, Any], Body(description="the JSON of `ospo scan --format json`")],
+    result: Annotated[ScanResult, Body(description="the JSON of `ospo scan --format json`")],
     product: OptionalName = None,
     release: OptionalName = None,
 ) -> IngestResponse:
     """Store a ScanResult (idempotent: the same content twice is stored once)."""
-    if "inventory" not in data:
-        raise _bad("expected the JSON of `ospo scan --format json`")
     if release is not None and product is None:
-        raise _bad("a release needs a product")
-    try:
-        result = from_data(ScanResult, {k: v for k, v in data.items() if k != "ospo_scan_version"})
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _bad(f"not a valid scan result: {exc!r}") from None
+        product = project  # a release belongs to a product: the project is its own product then
     try:
         outcome = ingest_scan(store, result, project, product=product, release=release, actor=principal.email)
     except (OspoError, ValueError) as exc:
@@ -285,7 +289,12 @@ def create_token_route(body: TokenIn, store: StoreDep, principal: Admin) -> Toke
     return TokenOut(id=tid, token=token)
 
 
-@router.delete("/tokens/{token_id}", status_code=204, tags=["accounts"])
+@router.delete(
+    "/tokens/{token_id}",
+    status_code=204,
+    tags=["accounts"],
+    responses={404: {"model": ErrorOut, "description": "No such token"}},
+)
 def revoke_token_route(token_id: int, store: StoreDep, principal: Admin) -> Response:
     with store.session() as session:
         if session.get(ApiTokenRow, token_id) is None:

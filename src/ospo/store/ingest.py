@@ -133,6 +133,9 @@ def ingest_scan(
 ) -> IngestOutcome:
     """Store one scan of `project` (created on first sight) in a single transaction."""
     now = now or datetime.now(UTC)
+    bad = [c.purl for c in result.inventory.components if not c.purl.startswith("pkg:") or len(c.purl) > 1000]
+    if bad:
+        raise ValueError(f"{len(bad)} components without a valid purl, e.g. {bad[0][:80]!r}")
     data = to_data(result)
     digest = content_hash(data)
     try:
@@ -196,17 +199,19 @@ def _ingest(
             created_at=now,
             distribution=result.distribution,
             verdict=result.verdict,
-            component_count=len(result.inventory.components),
+            component_count=len({c.purl for c in result.inventory.components}),
             summary=summarize(result),
             result=data,
         )
         session.add(scan)
         session.flush()
-        ids = _component_ids(session, result.inventory.components)
+        # One link per purl: a result naming a purl twice (e.g. a hand-made SBOM) is merged.
+        unique = list({c.purl: c for c in reversed(result.inventory.components)}.values())[::-1]
+        ids = _component_ids(session, unique)
         decisions = {d.subject: d for d in result.decisions}
         concluded = {c.purl: c for c in result.concluded}
         links = []
-        for comp in result.inventory.components:
+        for comp in unique:
             decision = decisions.get(comp.purl)
             info = concluded.get(comp.purl)
             links.append(
