@@ -61,7 +61,7 @@ def test_kill_mid_ingest_leaves_whole_scan_or_nothing(any_store_url: str) -> Non
         body = big_scan(20_000, attempt)
         outcome: dict[str, object] = {}
 
-        def upload(payload: bytes = body, p: int = port) -> None:
+        def upload(payload: bytes = body, p: int = port, out: dict[str, object] = outcome) -> None:
             try:
                 r = httpx.post(
                     f"http://127.0.0.1:{p}/api/v1/scans",
@@ -70,9 +70,9 @@ def test_kill_mid_ingest_leaves_whole_scan_or_nothing(any_store_url: str) -> Non
                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
                     timeout=120,
                 )
-                outcome["status"] = r.status_code
+                out["status"] = r.status_code
             except httpx.HTTPError as exc:
-                outcome["error"] = exc
+                out["error"] = exc
 
         thread = threading.Thread(target=upload)
         thread.start()
