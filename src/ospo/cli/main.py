@@ -6,6 +6,7 @@ import typer
 
 from ospo.cli.inventory_cmd import inventory
 from ospo.cli.licenses_cmd import licenses
+from ospo.cli.office_cmd import serve, tokens_app, users_app, where
 from ospo.cli.vulns_cmd import vulns_app
 
 app = typer.Typer(
@@ -18,6 +19,10 @@ app = typer.Typer(
 app.command("inventory")(inventory)
 app.command("licenses")(licenses)
 app.add_typer(vulns_app, name="vulns")
+app.command("where")(where)
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 
 
 @app.callback()
