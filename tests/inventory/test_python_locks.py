@@ -119,7 +119,7 @@ source = { git = "https://github.com/acme/gitdep?rev=main#0123abcd" }
 name = "localdep"
 version = "0.0.1"
 source = { directory = "../localdep" }
-"""  # noqa: E501
+"""
     result = uv_lock.parse("uv.lock", text)
     purls = {c.purl for c in result.components}
     assert {"pkg:pypi/numpy@1.26.4", "pkg:pypi/numpy@2.1.0"} <= purls
@@ -238,7 +238,7 @@ lock_version = "3.1"
 "six 1.16.0" = [
     {url = "https://files.pythonhosted.org/six-1.16.0.tar.gz", hash = "sha256:1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926"},
 ]
-"""  # noqa: E501
+"""
     result = pdm_lock.parse("pdm.lock", text)
     assert result.components[0].purl == "pkg:pypi/six@1.16.0"
     assert result.components[0].hashes[0].value.startswith("1e61c374")

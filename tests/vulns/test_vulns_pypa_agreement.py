@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from conftest import shared_data
+from support import shared_data
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "vulns" / "agreement.py"
 

@@ -85,8 +85,7 @@ _TERMINATOR_KEYS = (
     "drive", "lane", "way", "circle", "parkway", "square",
 )  # fmt: skip
 _ABBREVIATIONS = _words(
-    "inc ltd co corp jr sr dr mr mrs ms st prof bros al etc llc gmbh ag sa nv bv ev kg "
-    "plc pty lda srl spa oy ab as"
+    "inc ltd co corp jr sr dr mr mrs ms st prof bros al etc llc gmbh ag sa nv bv ev kg plc pty lda srl spa oy ab as"
 )
 
 _EMAIL_RE = re.compile(r"<?\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}>?")
@@ -276,9 +275,7 @@ def _scan_line(path: str, index: int, lines: list[str], consumed: set[int]) -> l
     return found
 
 
-def _continue(
-    statement: _Statement, index: int, lines: list[str], consumed: set[int]
-) -> tuple[_Statement, int]:
+def _continue(statement: _Statement, index: int, lines: list[str], consumed: set[int]) -> tuple[_Statement, int]:
     """Join the next comment lines while the holder is missing or the line ends mid-name."""
     end = index
     current = statement
@@ -587,6 +584,4 @@ def _author(path: str, index: int, cleaned: str) -> Copyright | None:
     name = _holder(kept)
     if name is None or (not name[:1].isupper() and not name[:1].isdigit()):
         return None
-    return Copyright(
-        path=path, line=index + 1, statement=_tidy_statement(cleaned), holder=name, kind="author"
-    )
+    return Copyright(path=path, line=index + 1, statement=_tidy_statement(cleaned), holder=name, kind="author")

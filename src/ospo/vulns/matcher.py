@@ -65,15 +65,9 @@ class _Entry:
 
     def _prepare(self) -> None:
         listed = self.entry.get("versions")
-        self._listed = (
-            frozenset(v for v in listed if isinstance(v, str)) if isinstance(listed, list) else frozenset()
-        )
-        has_ranges = any(
-            isinstance(r, dict) and r.get("type") in _EVALUATED for r in self.entry.get("ranges") or ()
-        )
-        self._range_entry = (
-            {k: v for k, v in self.entry.items() if k != "versions"} if has_ranges else self.entry
-        )
+        self._listed = frozenset(v for v in listed if isinstance(v, str)) if isinstance(listed, list) else frozenset()
+        has_ranges = any(isinstance(r, dict) and r.get("type") in _EVALUATED for r in self.entry.get("ranges") or ())
+        self._range_entry = {k: v for k, v in self.entry.items() if k != "versions"} if has_ranges else self.entry
         self._compiled = ranges.compile_affected(self.ecosystem, self._range_entry)
 
     def compiled(self) -> ranges.CompiledAffected:
@@ -187,9 +181,7 @@ class AdvisoryIndex:
                 for start in range(0, len(unique), _NAME_BATCH):
                     chunk = unique[start : start + _NAME_BATCH]
                     statements.append(
-                        base.where(
-                            AdvisoryPackageRow.ecosystem == ecosystem, AdvisoryPackageRow.name.in_(chunk)
-                        )
+                        base.where(AdvisoryPackageRow.ecosystem == ecosystem, AdvisoryPackageRow.name.in_(chunk))
                     )
         with store.session() as session:
             for statement in statements:
@@ -331,9 +323,7 @@ def _describe_ranges(entry: dict[str, Any]) -> str:
     parts = []
     for rng in entry.get("ranges") or ():
         if isinstance(rng, dict) and rng.get("type") in _EVALUATED:
-            events = ", ".join(
-                f"{k} {v}" for e in rng.get("events") or () if isinstance(e, dict) for k, v in e.items()
-            )
+            events = ", ".join(f"{k} {v}" for e in rng.get("events") or () if isinstance(e, dict) for k, v in e.items())
             parts.append(f"{rng['type']} range [{events}]")
     return "; ".join(parts)
 
@@ -366,8 +356,7 @@ def match_components(components: Iterable[Component], index: AdvisoryIndex) -> M
                     FileProblem(
                         component.purl,
                         "unsupported",
-                        f"{entry.advisory_id}: cannot be decided on version {version}: "
-                        + "; ".join(undecidable),
+                        f"{entry.advisory_id}: cannot be decided on version {version}: " + "; ".join(undecidable),
                     )
                 )
                 continue

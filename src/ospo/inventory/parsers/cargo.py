@@ -59,9 +59,7 @@ def _crate(
 ) -> Component:
     qualifiers, props = _source_details(source)
     hashes = (Hash("sha256", checksum.lower()),) if checksum and _HEX64.match(checksum) else ()
-    download = (
-        f"https://crates.io/api/v1/crates/{name}/{version}/download" if source in CRATES_IO_SOURCES else None
-    )
+    download = f"https://crates.io/api/v1/crates/{name}/{version}/download" if source in CRATES_IO_SOURCES else None
     return component(
         ECOSYSTEM,
         name,
@@ -94,9 +92,7 @@ def parse_cargo_lock(path: str, text: str) -> ManifestResult:
         line = header_lines[index] if index < len(header_lines) else None
         name, version = as_str(entry.get("name")), as_str(entry.get("version"))
         if name is None or version is None:
-            result.notes.append(
-                FileProblem(path, "unsupported", "package entry without name or version", line)
-            )
+            result.notes.append(FileProblem(path, "unsupported", "package entry without name or version", line))
             continue
         packages.append((name, version, as_str(entry.get("source")), entry, line))
     if not packages and "package" in data and not isinstance(data.get("package"), list):
@@ -130,9 +126,7 @@ def parse_cargo_lock(path: str, text: str) -> ManifestResult:
             target = resolve(dep)
             if target is None:
                 result.notes.append(
-                    FileProblem(
-                        path, "unsupported", f"{name}: dependency {dep!r} is not in the lockfile", line
-                    )
+                    FileProblem(path, "unsupported", f"{name}: dependency {dep!r} is not in the lockfile", line)
                 )
                 continue
             result.edges.append((ref, target))
@@ -234,9 +228,7 @@ def parse_cargo_toml(path: str, text: str) -> ManifestResult:
                     props.append(("cargo:renamed-as", key))
             else:
                 result.notes.append(
-                    FileProblem(
-                        path, "unsupported", f"dependency {key!r} has an unreadable specification", line
-                    )
+                    FileProblem(path, "unsupported", f"dependency {key!r} has an unreadable specification", line)
                 )
                 continue
             result.components.append(

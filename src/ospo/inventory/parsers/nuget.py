@@ -114,9 +114,7 @@ def parse_packages_lock(path: str, text: str) -> ManifestResult:
                 target = refs.get(dep.lower())
                 if target is None:
                     result.notes.append(
-                        FileProblem(
-                            path, "unsupported", f"{framework}: {name} depends on unlocked {dep}", line
-                        )
+                        FileProblem(path, "unsupported", f"{framework}: {name} depends on unlocked {dep}", line)
                     )
                     continue
                 result.edges.append((ref, target))
@@ -184,9 +182,7 @@ def parse_project_file(path: str, text: str) -> ManifestResult:
             include = item.attrs.get("Include", "").strip()
             if not include:
                 if "Update" not in item.attrs:
-                    result.notes.append(
-                        FileProblem(path, "unsupported", "PackageReference without Include", item.line)
-                    )
+                    result.notes.append(FileProblem(path, "unsupported", "PackageReference without Include", item.line))
                 continue
             result.components.append(_reference(path, include, item, props, group))
     for comp in result.components:

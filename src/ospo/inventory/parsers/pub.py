@@ -144,9 +144,7 @@ def parse_pubspec_yaml(path: str, text: str) -> ManifestResult:
                 constraint = f"git:{as_str(git) or as_str(as_dict(git).get('url'))}"
             else:
                 constraint = as_str(table.get("version")) or "any"
-            comp = component(
-                ECOSYSTEM, dep, None, path, line=line, scope=scope, direct=True, declared_range=constraint
-            )
+            comp = component(ECOSYSTEM, dep, None, path, line=line, scope=scope, direct=True, declared_range=constraint)
             result.components.append(comp)
     name = as_str(data.get("name"))
     if name is not None:

@@ -134,9 +134,7 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
         result.components.append(comp)
     if len(local_roots) == 1:
         spec = local_roots[0]
-        result.root = component(
-            ECOSYSTEM, spec.name, spec.version, path, line=spec.line, properties=tuple(root_props)
-        )
+        result.root = component(ECOSYSTEM, spec.name, spec.version, path, line=spec.line, properties=tuple(root_props))
     for spec in specs:
         for dep_name in spec.deps:
             targets = by_name.get(dep_name)
@@ -144,9 +142,7 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
                 continue  # Bundler itself runs the bundle; it is never locked as a spec
             if not targets:
                 result.notes.append(
-                    FileProblem(
-                        path, "unsupported", f"{spec.name}: dependency {dep_name} has no spec", spec.line
-                    )
+                    FileProblem(path, "unsupported", f"{spec.name}: dependency {dep_name} has no spec", spec.line)
                 )
                 continue
             result.edges.extend((refs[id(spec)], target) for target in targets)

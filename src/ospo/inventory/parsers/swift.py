@@ -63,9 +63,7 @@ def parse_package_resolved(path: str, text: str) -> ManifestResult:
         version = as_str(state.get("version"))
         revision = as_str(state.get("revision"))
         branch = as_str(state.get("branch"))
-        line = (
-            lines.find(f'"{location}"') if location else (lines.find(f'"{identity}"') if identity else None)
-        )
+        line = lines.find(f'"{location}"') if location else (lines.find(f'"{identity}"') if identity else None)
         if location is None and identity is None:
             result.notes.append(FileProblem(path, "unsupported", "pin without identity or location", line))
             continue
