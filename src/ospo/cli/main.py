@@ -6,6 +6,7 @@ import typer
 
 from ospo.cli.inventory_cmd import inventory
 from ospo.cli.licenses_cmd import licenses
+from ospo.cli.notice_cmd import notice, report
 from ospo.cli.office_cmd import serve, tokens_app, users_app, where
 from ospo.cli.scan_cmd import scan
 from ospo.cli.vulns_cmd import vulns_app
@@ -19,6 +20,8 @@ app = typer.Typer(
 )
 app.command("scan")(scan)
 app.command("inventory")(inventory)
+app.command("notice")(notice)
+app.command("report")(report)
 app.command("licenses")(licenses)
 app.add_typer(vulns_app, name="vulns")
 app.command("where")(where)
