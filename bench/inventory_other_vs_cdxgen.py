@@ -15,6 +15,8 @@ ospo's unresolved declarations count with version None, as cdxgen reports them.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -49,6 +51,8 @@ def _walk(components: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 def _synthetic(root: Path, n: int) -> None:
     """Lockfiles of n packages each, every package depending on the next one."""
     h = "ab" * 32
+    h1 = base64.b64encode(hashlib.sha256(b"mod").digest()).decode()
+    sha512 = base64.b64encode(hashlib.sha512(b"nupkg").digest()).decode()
     (root / "cargo").mkdir()
     lines = ["version = 3", ""]
     for i in range(n):
@@ -66,9 +70,7 @@ def _synthetic(root: Path, n: int) -> None:
         + ")\n"
     )
     (root / "golang" / "go.sum").write_text(
-        "".join(
-            f"{m} v1.{i}.0 h1:{'A' * 43}=\n{m} v1.{i}.0/go.mod h1:{'B' * 43}=\n" for i, m in enumerate(mods)
-        )
+        "".join(f"{m} v1.{i}.0 h1:{h1}\n{m} v1.{i}.0/go.mod h1:{h1}\n" for i, m in enumerate(mods))
     )
     (root / "composer").mkdir()
     packages = [
@@ -111,7 +113,7 @@ def _synthetic(root: Path, n: int) -> None:
         f"Org{i % 30}.Pkg{i}": {
             "type": "Direct" if i == 0 else "Transitive",
             "resolved": f"1.{i}.0",
-            "contentHash": "q" * 86 + "==",
+            "contentHash": sha512,
             "dependencies": {f"Org{(i + 1) % 30}.Pkg{i + 1}": f"1.{i + 1}.0"} if i + 1 < n else {},
         }
         for i in range(n)
