@@ -75,10 +75,13 @@ def parse_packages_lock(path: str, text: str) -> ManifestResult:
             version = as_str(entry.get("resolved")) or as_str(entry.get("version"))
             if kind == "Project" or version is not None:
                 refs[name.lower()] = component(ECOSYSTEM, name, version, path).purl
+        cursor = max(fw_at, 0)
         for name, raw in packages.items():
             entry = as_dict(raw)
             kind = kinds[name.lower()]
-            line = lines.find(f'"{name}"', max(fw_at, 0))
+            pos = text.find(f'"{name}"', cursor)
+            line = lines.line_at(pos) if pos >= 0 else None
+            cursor = pos + 1 if pos >= 0 else cursor
             version = as_str(entry.get("resolved"))
             if kind == "Project":
                 ref = refs[name.lower()]

@@ -39,12 +39,16 @@ def parse_pubspec_lock(path: str, text: str) -> ManifestResult:
         raise ParseError(path, "pubspec.lock is not a mapping", 1)
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     lines = LineIndex(text)
-    packages_at = max(text.find("packages:"), 0)
+    cursor = max(text.find("packages:"), 0)
     for name_raw, raw in as_dict(data.get("packages")).items():
         name = str(name_raw)
         entry = as_dict(raw)
-        line = lines.find(f"\n  {name}:", packages_at)
-        line = line + 1 if line is not None else None
+        # entries come in file order: search on from the previous one (linear, not quadratic)
+        pos = text.find(f"\n  {name}:", cursor)
+        if pos < 0:
+            pos = text.find(f"\n  {name}:")
+        line = lines.line_at(pos) + 1 if pos >= 0 else None
+        cursor = pos + 1 if pos >= 0 else cursor
         dependency = as_str(entry.get("dependency")) or "transitive"
         source = as_str(entry.get("source")) or "hosted"
         version = as_str(entry.get("version"))
