@@ -151,10 +151,10 @@ _SPACE_BEFORE_COMMA_RE = re.compile(r"\s+(?=,)")
 # A line that finishes the name begun on the line before ("Netscape Communications" /
 # "Corporation. All Rights Reserved.", "Foo Authors" / "and contributors").
 _NAME_TAIL_RE = re.compile(
-    r"(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|GmbH|AG|Foundation|Company|"
-    r"Co|University|Institute|Project|Contributors|Authors|and\s+(?:others|contributors|"
-    r"other\s+contributors|its\s+affiliates|affiliates))\b",
-    re.IGNORECASE,
+    r"(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|GmbH|AG|Foundation|Company|Co|"
+    r"University|Institute|Project|Contributors|Authors|Organi[sz]ation|Association|Society|"
+    r"Council|Laborator(?:y|ies)|Group|Consortium|Trust|Centre|Center|Systems|Technologies|"
+    r"and\s+(?:others|contributors|other\s+contributors|its\s+affiliates|affiliates))\b"
 )
 _ONLY_YEARS_RE = re.compile(rf"[\s,:]*(?:{YEARS_RE.pattern})?[\s,:]*", re.IGNORECASE)
 # "(C) Eero Example <oak at example dot com>": a bare sign followed by nothing but a name.
