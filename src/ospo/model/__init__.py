@@ -24,11 +24,12 @@ from ospo.model.findings import (
     Verdict,
     VulnerabilityMatch,
 )
-from ospo.model.result import Inventory, ScanResult
+from ospo.model.result import ConcludedLicense, Inventory, ScanResult
 
 __all__ = [
     "Advisory",
     "Component",
+    "ConcludedLicense",
     "Copyright",
     "Dependency",
     "FileProblem",

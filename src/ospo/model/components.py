@@ -62,7 +62,8 @@ class Component:
     ``cargo``, ``golang``, ``maven``, ``gem``, ``composer``, ``nuget``, ``swift``, ``pub``).
     `resolved` is False when only a declared range is known (e.g. package.json without a
     lockfile); then `version` is None and `declared_range` holds the requirement.
-    `direct` is None when the source cannot tell.
+    `direct` is None when the source cannot tell; `scope_known` is False when it cannot
+    tell the scope either.
     """
 
     purl: str
@@ -81,6 +82,9 @@ class Component:
     description: str | None = None
     homepage: str | None = None
     properties: tuple[tuple[str, str], ...] = ()
+    # False when the source cannot tell the scope (an installed package's own metadata) and
+    # `scope` is only the default: a merge then takes the scope of a source that knows.
+    scope_known: bool = True
 
     @property
     def display_name(self) -> str:
