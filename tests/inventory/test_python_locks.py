@@ -124,19 +124,14 @@ source = { git = "https://github.com/acme/gitdep?rev=main#0123abcd" }
 name = "localdep"
 version = "0.0.1"
 source = { directory = "../localdep" }
-"""  # noqa: E501
+"""
     result = uv_lock.parse("uv.lock", text)
     purls = {c.purl for c in result.components}
     assert {"pkg:pypi/numpy@1.26.4", "pkg:pypi/numpy@2.1.0"} <= purls
     assert comp(result.components, "click").scope is Scope.RUNTIME
     assert comp(result.components, "click").direct is False
-    assert dict(comp(result.components, "tool").properties) == {
-        "python:index": "https://private.example.com/simple"
-    }
-    assert (
-        comp(result.components, "gitdep").download_url
-        == "git+https://github.com/acme/gitdep?rev=main#0123abcd"
-    )
+    assert dict(comp(result.components, "tool").properties) == {"python:index": "https://private.example.com/simple"}
+    assert comp(result.components, "gitdep").download_url == "git+https://github.com/acme/gitdep?rev=main#0123abcd"
     assert dict(comp(result.components, "localdep").properties) == {
         "python:path": "../localdep",
         "python:source": "directory",
@@ -175,10 +170,7 @@ def test_poetry_lock_2_groups_files_sources() -> None:
     assert comp(result.components, "pyyaml").scope is Scope.OPTIONAL
     assert comp(result.components, "tomli").scope is Scope.RUNTIME  # groups main + test
     tomli = comp(result.components, "tomli")
-    assert (
-        tomli.download_url
-        == "git+https://github.com/hukkin/tomli.git@3ec6775a4a7e5bfa3b3b4b7d8e8b3f2f1a0c9d11"
-    )
+    assert tomli.download_url == "git+https://github.com/hukkin/tomli.git@3ec6775a4a7e5bfa3b3b4b7d8e8b3f2f1a0c9d11"
     utils = comp(result.components, "internal-utils")
     assert dict(utils.properties)["python:source"] == "directory"
     assert len(comp(result.components, "attrs").hashes) == 2
@@ -246,7 +238,7 @@ lock_version = "3.1"
 "six 1.16.0" = [
     {url = "https://files.pythonhosted.org/six-1.16.0.tar.gz", hash = "sha256:1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926"},
 ]
-"""  # noqa: E501
+"""
     result = pdm_lock.parse("pdm.lock", text)
     assert result.components[0].purl == "pkg:pypi/six@1.16.0"
     assert result.components[0].hashes[0].value.startswith("1e61c374")
