@@ -24,6 +24,7 @@ from ospo.model.findings import (
     Verdict,
     VulnerabilityMatch,
 )
+from ospo.model.licenses import FileLicenses, LicenseScan, PackageLicenses
 from ospo.model.result import ConcludedLicense, Inventory, ScanResult
 
 __all__ = [
@@ -32,14 +33,17 @@ __all__ = [
     "ConcludedLicense",
     "Copyright",
     "Dependency",
+    "FileLicenses",
     "FileProblem",
     "Hash",
     "Inventory",
     "LicenseFinding",
+    "LicenseScan",
     "Location",
     "ManifestResult",
     "MatchKind",
     "OspoError",
+    "PackageLicenses",
     "ParseError",
     "PolicyDecision",
     "ScanResult",
