@@ -312,6 +312,6 @@ def str_dict(value: object) -> Iterator[tuple[str, str]]:
 
 def is_non_registry(spec: str) -> bool:
     """Whether a version/resolved value points somewhere else than a registry version."""
-    return spec.startswith(("git", "github:", "gitlab:", "bitbucket:", "http:", "https:", "file:", "link:")) or (
-        "/" in spec and not spec.startswith("@")
-    )
+    return spec.startswith(
+        ("git", "github:", "gitlab:", "bitbucket:", "http:", "https:", "file:", "link:")
+    ) or ("/" in spec and not spec.startswith("@"))
