@@ -111,6 +111,11 @@ version = "8.1.7"
 source = { registry = "https://pypi.org/simple" }
 
 [[package]]
+name = "sphinx"
+version = "7.0.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
 name = "gitdep"
 version = "0.3.0"
 source = { git = "https://github.com/acme/gitdep?rev=main#0123abcd" }
@@ -137,6 +142,9 @@ source = { directory = "../localdep" }
         "python:source": "directory",
     }
     assert result.root is not None and result.root.purl == "pkg:pypi/app@0.1.0"
+    # the extra asked for ("cli") is an edge; the one nobody asked for ("docs") is not
+    assert ("pkg:pypi/tool@1.0", "pkg:pypi/click@8.1.7") in result.edges
+    assert ("pkg:pypi/tool@1.0", "pkg:pypi/sphinx@7.0.0") not in result.edges
 
 
 def test_uv_lock_without_members_cannot_tell_direct() -> None:

@@ -8,8 +8,10 @@ when it would otherwise be RUNTIME.
 
 Hashes come from ``files`` per package (lock 2.0) or ``[metadata.files]`` (lock 1.x).
 ``[package.dependencies]`` become edges to the locked packages of those names (all
-versions, when the lock holds several under different markers). Which packages are direct
-is not in the lock: the pyproject.toml beside it says, and the collector folds it in.
+versions, when the lock holds several under different markers); an optional dependency
+(one only an extra needs) is an edge when its target is locked, since the lock does not
+record which extras were asked for. Which packages are direct is not in the lock: the
+pyproject.toml beside it says, and the collector folds it in.
 Sources: ``git`` (download_url ``git+url@resolved_reference``), ``url``, ``file`` /
 ``directory`` (``python:path``), ``legacy`` (a private index: ``python:index``).
 """
