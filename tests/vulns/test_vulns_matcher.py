@@ -82,9 +82,7 @@ def test_other_ecosystems(osv_fixtures: Path) -> None:
     comps = [
         component("maven", "example-lib", "1.5.1", "pom.xml", namespace="org.example"),
         component("maven", "example-lib", "1.5.2", "pom.xml", namespace="org.example"),
-        component(
-            "maven", "Example-Lib", "1.2", "pom.xml", namespace="org.example"
-        ),  # Maven is case-sensitive
+        component("maven", "Example-Lib", "1.2", "pom.xml", namespace="org.example"),  # Maven is case-sensitive
         component("golang", "Mod", "v1.2.9", "go.mod", namespace="github.com/Example"),
         component("npm", "left-padder", "2.0.0", "package-lock.json"),
         component("npm", "left-padder", None, "package.json", declared_range="^2.0.0"),
@@ -127,9 +125,7 @@ def test_match_from_the_store_equals_match_from_records(store: Store, osv_fixtur
 
 
 def test_invalid_component_version_is_reported(osv_fixtures: Path) -> None:
-    result = match_components(
-        [component("npm", "left-padder", "banana", "package-lock.json")], _index(osv_fixtures)
-    )
+    result = match_components([component("npm", "left-padder", "banana", "package-lock.json")], _index(osv_fixtures))
     assert result.findings == []
     assert result.unsupported and all(p.kind == "unsupported" for p in result.unsupported)
 

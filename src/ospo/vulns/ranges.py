@@ -16,6 +16,11 @@ versions: events at the same version keep their order in the advisory, so
 ``introduced: X, fixed: X`` is empty. With a stable sort this loop selects exactly the
 versions osv.dev's pairing of events into [introduced, fixed) intervals selects.
 
+Both range types are evaluated with the ecosystem's own order (``versions.sort_key``), so
+one key per component serves every range: for npm, crates.io, Go, Hex and Pub that order is
+SemVer, and elsewhere SEMVER event versions are valid versions of the ecosystem too. (For an
+ecosystem without an exact order here the generic order is an approximation of SemVer.)
+
 Because the loop's outcome only depends on where ``v`` falls among the event versions, an
 entry compiles once into its breakpoints (the distinct event keys, sorted) and the answer
 for each point and each gap between them; ``contains`` is then one bisection. That is what
