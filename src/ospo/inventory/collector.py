@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -44,6 +46,9 @@ class InventoryCollector:
         self._parsers = tuple(p for p in all_parsers() if p.name not in self.options.disabled)
         self.results: list[ManifestResult] = []
         self.problems: list[FileProblem] = []
+        # (parser, including file, included relpath) still to read after the walk
+        self._includes: list[tuple[ParserSpec, str, str]] = []
+        self._parsed: set[str] = set()
 
     def claim(self, file: WalkedFile) -> ParserSpec | None:
         for spec in self._parsers:
@@ -60,6 +65,7 @@ class InventoryCollector:
         return True
 
     def parse_file(self, spec: ParserSpec, file: WalkedFile) -> None:
+        self._parsed.add(file.relpath)
         try:
             text = read_text(file.path, spec.max_bytes, display=file.relpath)
             result = spec.parse(file.relpath, text)
@@ -76,8 +82,37 @@ class InventoryCollector:
             return
         self.results.append(result)
         self.problems.extend(result.notes)
+        self._includes.extend((spec, file.relpath, inc) for inc in result.includes)
+
+    def read_includes(self) -> None:
+        """Parse the files that parsed files include (`-r other.txt`) but the walk did not claim.
+
+        Each is read with the parser of the file naming it, once, and only when it lies
+        inside the scanned root (symlinks resolved); a missing one is reported.
+        """
+        base = self.root if os.path.isdir(self.root) else os.path.dirname(self.root) or "."
+        real_base = os.path.realpath(base)
+        while self._includes:
+            spec, includer, relpath = self._includes.pop(0)
+            if relpath in self._parsed:
+                continue
+            self._parsed.add(relpath)
+            full = os.path.join(base, *relpath.split("/"))
+            real = os.path.realpath(full)
+            if os.path.commonpath([real_base, real]) != real_base:
+                self.problems.append(
+                    FileProblem(includer, "unsupported", f"included file {relpath} leaves the scanned tree")
+                )
+                continue
+            try:
+                size = os.stat(real).st_size
+            except OSError:
+                self.problems.append(FileProblem(includer, "unreadable", f"included file {relpath} not found"))
+                continue
+            self.parse_file(spec, WalkedFile(full, relpath, posixpath.basename(relpath), size))
 
     def finish(self, files_seen: int = 0) -> Inventory:
+        self.read_includes()
         return merge_results(self.root, self.results, self.problems, files_seen)
 
 
@@ -99,7 +134,7 @@ def _key(component: Component) -> tuple[str, str | None, str]:
 
 def _norm_name(ecosystem: str, name: str) -> str:
     if ecosystem == "pypi":
-        return name.lower().replace("_", "-").replace(".", "-")
+        return re.sub(r"[-_.]+", "-", name).lower()
     if ecosystem in ("nuget", "composer", "gem", "golang"):
         return name.lower()
     return name
@@ -166,9 +201,10 @@ def merge_results(
     project_of_file = {f"file:{r.path}": r.root.purl for r in results if r.root is not None}
     for result in sorted(results, key=lambda r: r.path):
         folder = environment_folder(result.path)
-        if result.root is not None:
-            prev = projects.get(result.root.purl)
-            projects[result.root.purl] = _merge(prev, result.root) if prev else result.root
+        for project in (result.root, *result.projects):
+            if project is not None:
+                prev = projects.get(project.purl)
+                projects[project.purl] = _merge(prev, project) if prev else project
         for comp in result.components:
             if not comp.resolved:
                 declared.append((result.path, comp))

@@ -110,7 +110,10 @@ class ManifestResult:
     Cargo.toml...). Edges are (from_ref, to_ref) pairs; parsers use `root_ref` for edges that
     start at the project itself. `notes` carries things reported rather than dropped (URL
     requirements, unsupported constructs), each a FileProblem of kind ``unsupported`` or
-    ``note``.
+    ``note``. `includes` are further files (paths relative to the scan root) this file pulls
+    in (a requirements file's `-r other.txt`): the collector parses each with the same parser
+    even when no parser claims it by name. `projects` are further projects the file
+    describes besides `root` (the members of a uv workspace), kept out of `components`.
     """
 
     path: str
@@ -119,6 +122,8 @@ class ManifestResult:
     components: list[Component] = field(default_factory=list)
     edges: list[tuple[str, str]] = field(default_factory=list)
     notes: list[FileProblem] = field(default_factory=list)
+    includes: list[str] = field(default_factory=list)
+    projects: list[Component] = field(default_factory=list)
 
     @property
     def root_ref(self) -> str:

@@ -45,6 +45,7 @@ class Copyright:
     statement: str
     holder: str | None = None
     end_line: int | None = None
+    kind: str = "copyright"  # "copyright", or "author" for Author:/@author/Written by lines
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,14 @@ class VulnerabilityMatch:
     advisory: Advisory
     fixed_versions: tuple[str, ...] = ()
     reason: str = ""  # which range or enumerated version matched
+    # Added for SLA tracking and VEX: the finding's state (open, fixed, accepted-risk,
+    # not-affected), why, the VEX justification, the due date (ISO) and the upgrade that
+    # clears every vulnerability of the component.
+    state: str = "open"
+    state_detail: str | None = None
+    justification: str | None = None
+    due: str | None = None
+    upgrade_to: str | None = None
 
 
 class Verdict(StrEnum):

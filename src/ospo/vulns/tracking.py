@@ -1,0 +1,203 @@
+"""Findings over time: first seen, due date, state; what `ospo vulns list` shows.
+
+Each check of a project records its findings: a new one is opened with its SLA due date; a
+known one (matched by canonical id or any alias, so a newly imported GHSA for the same CVE
+does not restart the clock) is refreshed; an open one that is no longer found is marked
+fixed. States set by people (accepted risk, not affected) are kept across checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from ospo.model import OspoError
+from ospo.store import Store, VulnerabilityFindingRow
+from ospo.vulns.matcher import Finding
+from ospo.vulns.severity import RANK
+from ospo.vulns.sla import (
+    VEX_JUSTIFICATIONS,
+    FindingState,
+    SlaPolicy,
+    days_left,
+    effective_state,
+    is_overdue,
+)
+
+
+class FindingNotFound(OspoError):
+    """No finding with that project, component and id."""
+
+
+@dataclass(frozen=True)
+class TrackedFinding:
+    """A stored finding with its SLA figures computed for `today`."""
+
+    project: str
+    purl: str
+    vuln_id: str
+    aliases: tuple[str, ...]
+    severity: str
+    score: float | None
+    summary: str
+    fixed_versions: tuple[str, ...]
+    first_seen: datetime
+    due: date | None
+    state: str
+    effective_state: str
+    overdue: bool
+    days_left: int | None
+    reason: str | None
+    owner: str | None
+    expires: date | None
+    justification: str | None
+
+
+def _tracked(row: VulnerabilityFindingRow, today: date) -> TrackedFinding:
+    return TrackedFinding(
+        project=row.project,
+        purl=row.purl,
+        vuln_id=row.vuln_id,
+        aliases=tuple(row.aliases or ()),
+        severity=row.severity,
+        score=row.score,
+        summary=row.summary,
+        fixed_versions=tuple(row.fixed_versions or ()),
+        first_seen=row.first_seen,
+        due=row.due,
+        state=row.state,
+        effective_state=effective_state(row.state, row.state_expires, today),
+        overdue=is_overdue(row.state, row.due, today, row.state_expires),
+        days_left=days_left(row.due, today),
+        reason=row.state_reason,
+        owner=row.state_owner,
+        expires=row.state_expires,
+        justification=row.justification,
+    )
+
+
+def record_findings(
+    store: Store,
+    project: str,
+    findings: list[Finding],
+    policy: SlaPolicy | None = None,
+    now: datetime | None = None,
+) -> list[TrackedFinding]:
+    """Store this check's findings for `project` and return them with their SLA state."""
+    policy = policy or SlaPolicy()
+    now = now or datetime.now(UTC)
+    today = now.date()
+    out: list[TrackedFinding] = []
+    with store.session() as session:
+        rows = list(
+            session.execute(select(VulnerabilityFindingRow).where(VulnerabilityFindingRow.project == project))
+            .scalars()
+            .all()
+        )
+        by_alias: dict[tuple[str, str], VulnerabilityFindingRow] = {}
+        for row in rows:
+            for vid in (row.vuln_id, *(row.aliases or ())):
+                by_alias.setdefault((row.purl, vid), row)
+        seen: set[int] = set()
+        for finding in findings:
+            purl = finding.component.purl
+            known = next((r for vid in finding.ids if (r := by_alias.get((purl, vid))) is not None), None)
+            if known is None:
+                row = VulnerabilityFindingRow(
+                    project=project,
+                    purl=purl,
+                    vuln_id=finding.vuln_id,
+                    first_seen=now,
+                    due=policy.due_date(today, finding.severity),
+                    state=FindingState.OPEN.value,
+                )
+                session.add(row)
+                for vid in finding.ids:
+                    by_alias[(purl, vid)] = row
+            else:
+                row = known
+                if row.state == FindingState.FIXED:
+                    row.state = FindingState.OPEN.value
+                    row.fixed_at = None
+            if row.severity != finding.severity and row.first_seen is not None:
+                row.due = policy.due_date(_as_date(row.first_seen), finding.severity)
+            row.aliases = sorted(set(finding.ids) - {row.vuln_id})
+            row.severity = finding.severity
+            row.score = finding.score
+            row.summary = finding.summary[:2000]
+            row.fixed_versions = list(finding.fixed_versions)
+            row.last_seen = now
+            session.flush()
+            seen.add(row.id)
+            out.append(_tracked(row, today))
+        for row in rows:
+            if row.id not in seen and row.state == FindingState.OPEN:
+                row.state = FindingState.FIXED.value
+                row.fixed_at = now
+    return out
+
+
+def _as_date(value: datetime) -> date:
+    return value.date()
+
+
+def set_state(
+    store: Store,
+    project: str,
+    purl: str,
+    vuln_id: str,
+    state: FindingState,
+    *,
+    reason: str | None = None,
+    owner: str | None = None,
+    expires: date | None = None,
+    justification: str | None = None,
+) -> TrackedFinding:
+    """Record a decision: accepted risk needs reason, owner and expiry; not-affected a VEX justification."""
+    if state is FindingState.ACCEPTED_RISK and not (reason and owner and expires):
+        raise OspoError("accepting a risk needs a reason, an owner and an expiry date")
+    if state is FindingState.NOT_AFFECTED and justification not in VEX_JUSTIFICATIONS:
+        raise OspoError(f"not-affected needs a justification, one of: {', '.join(VEX_JUSTIFICATIONS)}")
+    with store.session() as session:
+        rows = session.execute(
+            select(VulnerabilityFindingRow).where(
+                VulnerabilityFindingRow.project == project, VulnerabilityFindingRow.purl == purl
+            )
+        ).scalars()
+        row = next((r for r in rows if vuln_id == r.vuln_id or vuln_id in (r.aliases or ())), None)
+        if row is None:
+            raise FindingNotFound(f"no finding {vuln_id} for {purl} in {project}")
+        row.state = state.value
+        row.state_reason = reason
+        row.state_owner = owner
+        row.state_expires = expires
+        row.justification = justification
+        return _tracked(row, datetime.now(UTC).date())
+
+
+def list_findings(
+    store: Store, project: str | None = None, today: date | None = None, include_closed: bool = False
+) -> list[TrackedFinding]:
+    """Findings, overdue first (most overdue first), then by due date, then severity."""
+    today = today or datetime.now(UTC).date()
+    with store.session() as session:
+        stmt = select(VulnerabilityFindingRow)
+        if project is not None:
+            stmt = stmt.where(VulnerabilityFindingRow.project == project)
+        rows = [_tracked(r, today) for r in session.execute(stmt).scalars()]
+    if not include_closed:
+        rows = [r for r in rows if r.effective_state == FindingState.OPEN or r.state == FindingState.ACCEPTED_RISK]
+    return sorted(
+        rows,
+        key=lambda r: (
+            not r.overdue,
+            r.due is None,
+            r.due or date.max,
+            RANK.get(r.severity, 9),
+            r.project,
+            r.purl,
+            r.vuln_id,
+        ),
+    )
