@@ -264,3 +264,21 @@ def test_v2_shrinkwrap_reads_packages_not_the_v1_copy() -> None:
     assert comps["pkg:npm/rimraf@3.0.2"].scope is Scope.DEV and comps["pkg:npm/rimraf@3.0.2"].direct
     assert comps["pkg:npm/glob@7.2.3"].scope is Scope.DEV and comps["pkg:npm/glob@7.2.3"].direct is False
     assert comps["pkg:npm/semver@7.8.6"].scope is Scope.RUNTIME
+
+
+def test_installed_records_alone_resolve_like_node(tmp_path: Path) -> None:
+    """Without the hidden lockfile, edges from installed package.json files follow Node's
+    lookup (own node_modules first) and scopes follow from the project's manifest."""
+    import shutil
+
+    tree = tmp_path / "app"
+    shutil.copytree(FIX / "installed", tree)
+    (tree / "node_modules" / ".package-lock.json").unlink()
+    inv = build_inventory(str(tree))
+    assert not inv.problems
+    graph = {d.ref: d.depends_on for d in inv.dependencies}
+    assert graph["pkg:npm/debug@2.6.9"] == ("pkg:npm/ms@2.0.0",)
+    assert "pkg:npm/ms@2.1.3" in graph["pkg:npm/installed-app@0.4.0"]
+    scopes = {c.purl: c.scope for c in inv.components}
+    assert scopes["pkg:npm/undici-types@8.9.0"] is Scope.DEV  # only reached from @types/node
+    assert scopes["pkg:npm/ms@2.0.0"] is Scope.RUNTIME

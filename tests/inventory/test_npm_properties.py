@@ -181,3 +181,15 @@ def test_notes_are_capped() -> None:
     entries = "".join(f'e{i}@1:\n  resolved "x"\n\n' for i in range(500))
     result = yarn_lock.parse("yarn.lock", entries)
     assert len(result.notes) == 101 and "400 more" in result.notes[-1].message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(SIMPLE, st.builds(lambda s, n: f"@{s}/{n}", SIMPLE, SIMPLE)), st.one_of(st.none(), SIMPLE))
+def test_npm_component_equals_shared_builder(full: str, version: str | None) -> None:
+    """npm_component is purls.component for npm, only faster."""
+    from ospo.inventory.parsers._npm import npm_component, split_name
+    from ospo.inventory.purls import component
+
+    namespace, name = split_name(full)
+    expected = component("npm", name, version, "p", namespace=namespace, line=3, declared_range="^1")
+    assert npm_component(full, version, "p", line=3, declared_range="^1") == expected

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # messages stay on one line for logs and greps
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -218,7 +218,7 @@ def merge_results(
         project_by_key.setdefault(_key(project), project.purl)
     replaced: dict[tuple[str, str], str] = {}  # (manifest, declared purl) -> pin or project
     for manifest, comp in declared:
-        target = _find_pin(resolved_in, environment_folder(manifest), comp, by_purl)
+        target = _find_pin(resolved_in, environment_folder(manifest), comp, by_purl, manifest)
         if target is None:
             # No pin, but an in-tree project of that name: a workspace sibling, not a
             # third-party component.
@@ -254,7 +254,7 @@ def merge_results(
                 continue
             if (manifest, ref) not in dangling:
                 dangling[(manifest, ref)] = _pin_for_ref(
-                    resolved_in, ref, environment_folder(manifest), by_purl, project_by_key
+                    resolved_in, ref, environment_folder(manifest), by_purl, project_by_key, manifest
                 )
 
     graph: dict[str, set[str]] = defaultdict(set)
@@ -329,12 +329,15 @@ def _find_pin(
     folder: str,
     comp: Component,
     by_purl: dict[str, Component],
+    near: str = "",
 ) -> str | None:
     """The pin of `comp`'s name in its folder or the nearest ancestor that has one.
 
     Several versions of a name can be pinned in one environment (npm nests them): prefer
-    the one the lockfile itself says is direct, then one whose declared range matches,
-    then one it does not say is indirect, then the first by purl.
+    the copy installed nearest to the naming file `near` by Node's lookup (its own
+    node_modules, then each ancestor's), then the one the lockfile itself says is direct,
+    then one whose declared range matches, then one it does not say is indirect, then the
+    first by purl.
     """
     key = _key(comp)
     while True:
@@ -344,10 +347,11 @@ def _find_pin(
             if len(candidates) == 1:
                 return candidates[0]
 
-            def preference(purl: str) -> tuple[int, int, str]:
+            def preference(purl: str) -> tuple[int, int, int, str]:
                 pin = by_purl.get(purl)
                 if pin is None:
-                    return (3, 1, purl)
+                    return (1, 3, 1, purl)
+                nearness = _installed_nearness(pin, posixpath.dirname(near)) if near else 0
                 rank = 0 if pin.direct else (1 if pin.direct is None else 2)
                 if (comp.declared_range and pin.declared_range == comp.declared_range) or _satisfies(
                     pin, comp.declared_range
@@ -355,12 +359,32 @@ def _find_pin(
                     same_range = 0
                 else:
                     same_range = 1
-                return (rank, same_range, purl)
+                return (nearness, rank, same_range, purl)
 
             return min(candidates, key=preference)
         if not folder:
             return None
         folder = posixpath.dirname(folder)
+
+
+def _installed_nearness(pin: Component, from_dir: str) -> int:
+    """How near an installed copy sits to `from_dir` by Node's lookup (more negative is
+    nearer): a copy at <A>/node_modules/<name>/ is visible from A and everything under it,
+    and the deepest such A wins. 0 when no location of the pin is such a copy."""
+    suffix = "node_modules/" + pin.display_name
+    best = 0
+    for loc in pin.locations:
+        folder = posixpath.dirname(loc.path)
+        if folder == suffix:
+            ancestor = ""
+        elif folder.endswith("/" + suffix):
+            ancestor = folder[: -len(suffix) - 1]
+        else:
+            continue
+        if ancestor and from_dir != ancestor and not from_dir.startswith(ancestor + "/"):
+            continue
+        best = min(best, -(len(ancestor) + 1))
+    return best
 
 
 def environment_folder(path: str) -> str:
@@ -402,6 +426,7 @@ def _pin_for_ref(
     folder: str,
     by_purl: dict[str, Component],
     project_by_key: dict[tuple[str, str | None, str], str],
+    near: str = "",
 ) -> str | None:
     if not ref.startswith("pkg:"):
         return None
@@ -412,4 +437,4 @@ def _pin_for_ref(
     if parsed.version:
         return None
     probe = Component(purl=ref, name=parsed.name, version=None, ecosystem=parsed.type, namespace=parsed.namespace)
-    return _find_pin(resolved_in, folder, probe, by_purl) or project_by_key.get(_key(probe))
+    return _find_pin(resolved_in, folder, probe, by_purl, near) or project_by_key.get(_key(probe))

@@ -211,11 +211,15 @@ def _parse(path: str, text: str) -> ManifestResult:
                     direct.setdefault(purl_of[target], "")
 
     ranks = _reach(starts, adjacency)
+    best_rank: dict[str, int] = {}  # purl -> best rank of any of its keys
+    for key, rank in ranks.items():
+        purl = purl_of.get(key)
+        if purl is not None and rank < best_rank.get(purl, 9):
+            best_rank[purl] = rank
     for purl, comp in list(comps.items()):
         scope = flags.get(purl) if major < 9 else None
         if scope is None:
-            rank = min((ranks[k] for k, p in purl_of.items() if p == purl and k in ranks), default=0)
-            scope = _SCOPE_BY_RANK[rank]
+            scope = _SCOPE_BY_RANK[best_rank.get(purl, 0)]
         changes: dict[str, Any] = {"scope": scope, "direct": purl in direct}
         if direct.get(purl):
             changes["declared_range"] = direct[purl]
