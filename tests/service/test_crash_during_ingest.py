@@ -34,7 +34,7 @@ def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
@@ -53,7 +53,26 @@ def test_kill_mid_ingest_leaves_whole_scan_or_nothing(any_store_url: str) -> Non
     token = create_token(store, "ci@example.test", "ci")[1]
     store.close()
     killed_mid_request = 0
-    for attempt, delay in enumerate((0.3, 0.6, 0.9, 1.2, 1.6, 2.0)):
+    # Time one whole upload first, so the kills land inside an ingest on fast and slow
+    # machines alike.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = start_server(any_store_url, port)
+    started = time.monotonic()
+    first = httpx.post(
+        f"http://127.0.0.1:{port}/api/v1/scans",
+        params={"project": "timing"},
+        content=big_scan(20_000, 99),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        timeout=300,
+    )
+    full = time.monotonic() - started
+    assert first.status_code == 201
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for attempt, fraction in enumerate((0.15, 0.3, 0.45, 0.6, 0.75, 0.9)):
+        delay = full * fraction
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -68,7 +87,7 @@ def test_kill_mid_ingest_leaves_whole_scan_or_nothing(any_store_url: str) -> Non
                     params={"project": "crash"},
                     content=payload,
                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-                    timeout=120,
+                    timeout=300,
                 )
                 out["status"] = r.status_code
             except httpx.HTTPError as exc:
