@@ -31,7 +31,7 @@ step "npm package-lock"
 D=$(npm_project bench-npm)
 (cd "$D" && timeout 900 npm install --package-lock-only --ignore-scripts --no-audit --no-fund --legacy-peer-deps \
    react-scripts@5 jest@29 eslint@8 webpack@5 typescript@5 @babel/core@7 @angular/cli@17 @nestjs/cli@10 \
-   @storybook/react@7 aws-sdk@2 >/dev/null 2>&1) \
+   @storybook/react@7 aws-sdk@2 gatsby@5 firebase@10 @mui/material@5 @vue/cli@5 >/dev/null 2>&1) \
   && keep "$D" "$CORPUS/npm" package.json package-lock.json || echo "npm lock failed"
 
 # --- yarn v1: yarn.lock generated from a big package.json -----------------------------------
@@ -63,7 +63,7 @@ tool poetry poetry
 # pdm 2.26+ with this index's hishel 2.x / httpx2 fails at start-up; these pins work together.
 tool pdm "pdm==2.22.4" "hishel<1" "unearth<0.18"
 tool pipenv pipenv
-PYDEPS='"django>=5", "fastapi", "sqlalchemy>=2", "pandas", "scikit-learn", "jupyterlab", "matplotlib", "streamlit", "sphinx", "celery[redis]", "requests", "pytest", "black"'
+PYDEPS='"django>=5", "fastapi", "sqlalchemy>=2", "pandas", "scikit-learn", "jupyterlab", "matplotlib", "streamlit", "sphinx", "celery[redis]", "requests", "pytest", "black", "moto[all]", "dask[complete]", "jupyter"'
 
 py_project() {  # name -> folder with a PEP 621 pyproject
   local d="$WORK/$1"; mkdir -p "$d"
@@ -124,6 +124,8 @@ pandas = "*"
 matplotlib = "*"
 celery = {extras = ["redis"], version = "*"}
 requests = "*"
+moto = {extras = ["all"], version = "*"}
+dask = {extras = ["complete"], version = "*"}
 
 [dev-packages]
 pytest = "*"

@@ -179,12 +179,15 @@ def finish(tool: str, seconds: float, out: Path, error: str | None) -> Run:
 
 
 def normalise(kind: str, namespace: str | None, name: str) -> str:
-    """One spelling per package name, so the tools' differences in case and separators vanish."""
+    """One spelling per package name, so the tools' differences in case and separators vanish.
+
+    The ecosystem is left out of the key: a tool that writes no purl (cyclonedx-py for an
+    editable install) would otherwise never match. PyPI's rule (runs of -_. as -) is also
+    applied to such purl-less components, which in these inputs are Python distributions.
+    """
     full = f"{namespace}/{name}" if namespace else name
-    if kind == "pypi":
+    if kind in ("pypi", "generic"):
         return re.sub(r"[-_.]+", "-", full).lower()
-    if kind in ("npm", "golang", "cargo"):
-        return full
     return full.lower()
 
 
@@ -200,7 +203,7 @@ def _purl_parts(purl: str) -> tuple[str, str | None, str, str | None] | None:
 
 
 def bom_pairs(bom: dict[str, Any]) -> tuple[set[tuple[str, str]], int]:
-    """(ecosystem:normalised-name, version) of every package component, nested ones included."""
+    """(normalised name, version) of every package component, nested ones included."""
     pairs: set[tuple[str, str]] = set()
     stack = list(bom.get("components") or [])
     count = 0
@@ -224,7 +227,7 @@ def bom_pairs(bom: dict[str, Any]) -> tuple[set[tuple[str, str]], int]:
             kind, ns, name, version = parsed
             version = comp.get("version") or version
         count += 1
-        pairs.add((f"{kind}:{normalise(kind, ns, name)}", str(version) if version else "?"))
+        pairs.add((normalise(kind, ns, name), str(version) if version else "?"))
     return pairs, count
 
 

@@ -171,3 +171,11 @@ def test_wrong_types_in_known_fields_only_raise_parse_error(field: str, value: o
             return
         with contextlib.suppress(ParseError):
             read_sbom("t.json", json.dumps(data))
+
+
+@pytest.mark.parametrize("version", ["1.5", "1.6", "1.7"])
+def test_later_cyclonedx_versions_read_the_same(version: str) -> None:
+    text = (FIXTURES / "supplier-cyclonedx-1.4.json").read_text()
+    data = json.loads(text)
+    data["specVersion"] = version
+    assert _essence(read_sbom("s.json", json.dumps(data))) == _essence(read_sbom("s.json", text))

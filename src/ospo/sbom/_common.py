@@ -9,17 +9,16 @@ than a random UUID) and the order of everything.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import posixpath
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ospo.model import Component, Inventory, Scope
-from ospo.model.serialize import to_data
 
 if TYPE_CHECKING:
     from license_expression import Licensing
@@ -69,21 +68,19 @@ def root_name(inventory: Inventory) -> str:
     return name
 
 
-def content_digest(inventory: Inventory, kind: str, created: datetime) -> str:
-    """A sha256 over everything the document says, so its identifier is stable yet specific."""
-    data: dict[str, Any] = {
-        "root": root_name(inventory),
-        "components": to_data(sorted(inventory.components, key=lambda c: c.purl)),
-        "projects": to_data(sorted(inventory.projects, key=lambda c: c.purl)),
-        "dependencies": sorted([d.ref, sorted(d.depends_on)] for d in inventory.dependencies),
-    }
-    payload = json.dumps(
-        {"kind": kind, "tool": tool_version(), "created": created.isoformat(), "inventory": data},
-        sort_keys=True,
-        ensure_ascii=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+# Written where the document's own identifier goes, then replaced by one derived from the
+# hash of the finished text: the identifier names exactly this content, and costs one hash.
+PLACEHOLDER_UUID = uuid.UUID("00000000-0000-5000-8000-000000000000")
+
+
+def stamp_identifier(text: str) -> str:
+    """Replace the placeholder by a UUID made from the hash of the whole text.
+
+    Writers put the identifier before any content, so the first occurrence is the one to
+    replace even if some content happened to contain the placeholder too.
+    """
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return text.replace(str(PLACEHOLDER_UUID), str(uuid.UUID(hex=digest[:32], version=5)), 1)
 
 
 def normalise_hash_algorithm(name: str) -> str:

@@ -1,4 +1,4 @@
-"""Supplier SBOMs as inputs: CycloneDX JSON (1.4–1.6) and SPDX 2.3 (JSON or tag-value).
+"""Supplier SBOMs as inputs: CycloneDX JSON (1.2–1.7) and SPDX 2.3 (JSON or tag-value).
 
 CycloneDX is read from the parsed JSON directly rather than through
 cyclonedx-python-lib's deserialiser: real supplier BOMs are often slightly off-schema (an
@@ -33,7 +33,7 @@ from ospo.sbom._common import (
     scope_of_property,
 )
 
-SUPPORTED_CYCLONEDX = ("1.2", "1.3", "1.4", "1.5", "1.6")
+SUPPORTED_CYCLONEDX = ("1.2", "1.3", "1.4", "1.5", "1.6", "1.7")
 MAX_NESTED_COMPONENTS = 64
 
 

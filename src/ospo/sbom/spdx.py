@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -46,14 +45,15 @@ from spdx_tools.spdx.validation.uri_validators import validate_download_location
 
 from ospo.model import Component, Hash, Inventory, Scope
 from ospo.sbom._common import (
+    PLACEHOLDER_UUID,
     TOOL_NAME,
     classify_license,
-    content_digest,
     creation_time,
     license_ref_for_text,
     normalise_hash_algorithm,
     root_name,
     spdx_licensing,
+    stamp_identifier,
     tool_version,
 )
 from ospo.sbom._graph import SbomGraph, build_graph, manifest_path
@@ -99,9 +99,8 @@ def inventory_to_spdx_document(inventory: Inventory) -> Document:
     created = creation_time()
     graph = build_graph(inventory)
     name = root_name(inventory)
-    digest = content_digest(inventory, "spdx", created)
     slug = re.sub(r"[^A-Za-z0-9.\-_]+", "-", name).strip("-") or "root"
-    namespace = f"{NAMESPACE_BASE}{slug}-{uuid.UUID(hex=digest[:32], version=5)}"
+    namespace = f"{NAMESPACE_BASE}{slug}-{PLACEHOLDER_UUID}"
     tool = Actor(ActorType.TOOL, f"{TOOL_NAME}-{tool_version()}")
     creation_info = CreationInfo(
         spdx_version=SPDX_VERSION,
@@ -132,7 +131,11 @@ def inventory_to_spdx_json(inventory: Inventory) -> str:
         found = by_id.get(package["SPDXID"])
         if found:
             package["annotations"] = found
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # The document's identity first (the namespace is stamped from the hash of the text).
+    first = ("spdxVersion", "SPDXID", "name", "documentNamespace", "dataLicense", "creationInfo")
+    ordered = {key: data[key] for key in first if key in data}
+    ordered.update((key, value) for key, value in data.items() if key not in ordered)
+    return stamp_identifier(json.dumps(ordered, indent=2, ensure_ascii=False) + "\n")
 
 
 class _Writer:
