@@ -16,6 +16,11 @@ versions: events at the same version keep their order in the advisory, so
 ``introduced: X, fixed: X`` is empty. With a stable sort this loop selects exactly the
 versions osv.dev's pairing of events into [introduced, fixed) intervals selects.
 
+Both range types are evaluated with the ecosystem's own order (``versions.sort_key``), so
+one key per component serves every range: for npm, crates.io, Go, Hex and Pub that order is
+SemVer, and elsewhere SEMVER event versions are valid versions of the ecosystem too. (For an
+ecosystem without an exact order here the generic order is an approximation of SemVer.)
+
 Because the loop's outcome only depends on where ``v`` falls among the event versions, an
 entry compiles once into its breakpoints (the distinct event keys, sorted) and the answer
 for each point and each gap between them; ``contains`` is then one bisection. That is what
@@ -63,31 +68,40 @@ class _Event:
 class CompiledAffected:
     """One ``affected[]`` entry, ready for fast repeated matching in one ecosystem.
 
-    ``points[i]`` is the sorted i-th distinct event key; ``at_point[i]`` says whether a
-    version equal to it is affected, ``in_gap[i]`` whether a version strictly between
-    ``points[i-1]`` and ``points[i]`` is (``in_gap[-1]``: above the last point).
+    ``points`` are the sorted distinct keys of the event versions and of the listed
+    ``versions``. For a version equal to ``points[i]``, ``at_point[i]`` says whether it is
+    affected (listed or in a range) and ``in_range_at_point[i]`` whether the ranges alone
+    say so; ``in_gap[i]`` says whether a version strictly between ``points[i-1]`` and
+    ``points[i]`` is (``in_gap[-1]``: above the last point). Either question is one
+    bisection, with no hashing of the key.
     """
 
     ecosystem: str
     points: tuple[SortKey, ...]
     at_point: tuple[bool, ...]
+    in_range_at_point: tuple[bool, ...]
     in_gap: tuple[bool, ...]
-    listed_keys: frozenset[SortKey]
+    listed_keys: tuple[SortKey, ...]  # sorted, distinct
     listed_strings: frozenset[str]
     unsupported: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     has_ranges: bool = field(default=False)
 
-    def in_ranges(self, key: SortKey) -> bool:
-        """Affected according to the evaluable ranges alone (ignoring ``versions``)."""
-        i = bisect_left(self.points, key)
-        if i < len(self.points) and self.points[i] == key:
+    def contains(self, key: SortKey) -> bool:
+        """Affected: listed in ``versions`` or inside an evaluable range."""
+        points = self.points
+        i = bisect_left(points, key)
+        if i < len(points) and points[i] == key:
             return self.at_point[i]
         return self.in_gap[i]
 
-    def contains(self, key: SortKey) -> bool:
-        """Affected: listed in ``versions`` or inside an evaluable range."""
-        return key in self.listed_keys or self.in_ranges(key)
+    def in_ranges(self, key: SortKey) -> bool:
+        """Affected according to the evaluable ranges alone (ignoring ``versions``)."""
+        points = self.points
+        i = bisect_left(points, key)
+        if i < len(points) and points[i] == key:
+            return self.in_range_at_point[i]
+        return self.in_gap[i]
 
     def contains_version(self, version: str) -> bool:
         """Like ``contains`` for a version string; an unorderable one matches only if listed.
@@ -103,6 +117,10 @@ def _as_sequence(value: object) -> Sequence[Any]:
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):
         return value
     return ()
+
+
+def _evaluable(rng: object) -> bool:
+    return isinstance(rng, Mapping) and isinstance(rng.get("type"), str) and rng["type"] in EVALUABLE_TYPES
 
 
 def _ranges(affected: object) -> Sequence[Any]:
@@ -130,7 +148,7 @@ def unsupported_ranges(affected: Mapping[str, Any]) -> list[str]:
     for index, rng in enumerate(_ranges(affected)):
         if not isinstance(rng, Mapping):
             out.append(f"range {index}: not an object")
-        elif rng.get("type") not in EVALUABLE_TYPES:
+        elif not _evaluable(rng):
             out.append(_describe(rng))
     return out
 
@@ -164,7 +182,7 @@ def compile_affected(ecosystem: str, affected: Mapping[str, Any]) -> CompiledAff
     # Collect each evaluable range's events as (kind, key or infinity marker).
     raw_ranges: list[list[tuple[str, SortKey | int]]] = []
     for index, rng in enumerate(_ranges(affected)):
-        if not isinstance(rng, Mapping) or rng.get("type") not in EVALUABLE_TYPES:
+        if not _evaluable(rng):
             continue
         events: list[tuple[str, SortKey | int]] = []
         for kind, value in _range_events(rng):
@@ -180,16 +198,7 @@ def compile_affected(ecosystem: str, affected: Mapping[str, Any]) -> CompiledAff
                     events.append((kind, key))
         raw_ranges.append(events)
 
-    points = sorted({k for events in raw_ranges for _, k in events if isinstance(k, tuple)})
-    index_of = {k: i for i, k in enumerate(points)}
-    ranges = [
-        [_Event(kind, k if isinstance(k, int) else index_of[k], seq) for seq, (kind, k) in enumerate(events)]
-        for events in raw_ranges
-    ]
-    at_point = tuple(any(_evaluate(r, i, exact=True) for r in ranges) for i in range(len(points)))
-    in_gap = tuple(any(_evaluate(r, i, exact=False) for r in ranges) for i in range(len(points) + 1))
-
-    listed_keys: set[SortKey] = set()
+    listed: list[SortKey] = []
     listed_strings: set[str] = set()
     versions = affected.get("versions") if isinstance(affected, Mapping) else None
     for value in _as_sequence(versions):
@@ -197,15 +206,47 @@ def compile_affected(ecosystem: str, affected: Mapping[str, Any]) -> CompiledAff
             listed_strings.add(value)
             key = key_or_none(value, "versions")
             if key is not None:
-                listed_keys.add(key)
+                listed.append(key)
         else:
             problems.append(f"versions: not a string: {value!r:.60}")
+
+    # Keys are only ever sorted and bisected, never hashed: some (univers-backed) keys hash
+    # to a constant, and hashing nested tuples costs more than comparing them.
+    event_points = _unique_sorted([k for events in raw_ranges for _, k in events if isinstance(k, tuple)])
+    ranges = [
+        sorted(
+            (
+                _Event(kind, k if isinstance(k, int) else bisect_left(event_points, k), seq)
+                for seq, (kind, k) in enumerate(events)
+            ),
+            key=_event_order,
+        )
+        for events in raw_ranges
+    ]
+    # The ranges' answer at each event point and in each gap between event points...
+    event_at = [any(_evaluate(r, i, exact=True) for r in ranges) for i in range(len(event_points))]
+    event_gap = [any(_evaluate(r, i, exact=False) for r in ranges) for i in range(len(event_points) + 1)]
+    # ...carried over to the finer points that include the listed versions.
+    listed_keys = _unique_sorted(listed)
+    points = _unique_sorted(event_points + listed_keys)
+    in_range_at_point: list[bool] = []
+    in_gap: list[bool] = []
+    at_point: list[bool] = []
+    for point in points:
+        j = bisect_left(event_points, point)
+        on_event = j < len(event_points) and event_points[j] == point
+        in_range_at_point.append(event_at[j] if on_event else event_gap[j])
+        in_gap.append(event_gap[j])
+        k = bisect_left(listed_keys, point)
+        at_point.append(in_range_at_point[-1] or (k < len(listed_keys) and listed_keys[k] == point))
+    in_gap.append(event_gap[-1])
     return CompiledAffected(
         ecosystem=name,
         points=tuple(points),
-        at_point=at_point,
-        in_gap=in_gap,
-        listed_keys=frozenset(listed_keys),
+        at_point=tuple(at_point),
+        in_range_at_point=tuple(in_range_at_point),
+        in_gap=tuple(in_gap),
+        listed_keys=tuple(listed_keys),
         listed_strings=frozenset(listed_strings),
         unsupported=tuple(unsupported_ranges(affected)),
         problems=tuple(problems),
@@ -213,8 +254,23 @@ def compile_affected(ecosystem: str, affected: Mapping[str, Any]) -> CompiledAff
     )
 
 
+def _unique_sorted(keys: list[SortKey]) -> list[SortKey]:
+    out: list[SortKey] = []
+    for key in sorted(keys):
+        if not out or out[-1] != key:
+            out.append(key)
+    return out
+
+
+def _event_order(event: _Event) -> tuple[int, int]:
+    """Stable sort by version: "0" first, "*" last, ties in advisory order."""
+    position = {_MINUS_INFINITY: -1, _PLUS_INFINITY: 1 << 30}.get(event.point, event.point)
+    return position, event.seq
+
+
 def _evaluate(events: list[_Event], where: int, exact: bool) -> bool:
-    """The schema's loop for a version at breakpoint ``where`` (exact) or just below it.
+    """The schema's loop over sorted events for a version at breakpoint ``where`` (exact) or
+    just below it.
 
     "Just below breakpoint i" is the gap between points i-1 and i, so there ``v >= p_j`` and
     ``v > p_j`` both hold exactly for j < i; at point i, ``v >= p_j`` holds for j <= i.
@@ -226,13 +282,9 @@ def _evaluate(events: list[_Event], where: int, exact: bool) -> bool:
     def above(j: int) -> bool:  # v > p_j
         return j == _MINUS_INFINITY or (j != _PLUS_INFINITY and j < where)
 
-    def order(event: _Event) -> tuple[int, int]:
-        position = {_MINUS_INFINITY: -1, _PLUS_INFINITY: 1 << 30}.get(event.point, event.point)
-        return position, event.seq
-
     vulnerable = False
     limits = []
-    for event in sorted(events, key=order):
+    for event in events:
         if event.kind == "introduced":
             if at_or_above(event.point):
                 vulnerable = True
@@ -270,7 +322,7 @@ def fixed_versions(ecosystem: str, affected: Mapping[str, Any]) -> list[str]:
     key_of = key_function(ecosystem)
     found: dict[SortKey, str] = {}
     for rng in _ranges(affected):
-        if not isinstance(rng, Mapping) or rng.get("type") not in EVALUABLE_TYPES:
+        if not _evaluable(rng):
             continue
         for kind, value in _range_events(rng):
             if kind == "fixed" and isinstance(value, str):

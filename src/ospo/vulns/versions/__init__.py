@@ -9,15 +9,16 @@ decided by measurement: see bench/vulns/versions.md.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 
-from ospo.vulns.versions import generic, maven, nuget, packagist, pypi, rubygems, semver
+from ospo.vulns.versions import dpkg, generic, maven, nuget, packagist, pypi, rubygems, semver
 from ospo.vulns.versions.base import InvalidVersion, KeyFunction, SortKey
 
 __all__ = [
     "InvalidVersion",
     "SortKey",
     "canonical_ecosystem",
+    "clear_cache",
     "compare",
     "exact",
     "key_function",
@@ -37,12 +38,12 @@ _EXACT: dict[str, KeyFunction] = {
     "RubyGems": rubygems.sort_key,
     "NuGet": nuget.sort_key,
     "Packagist": packagist.sort_key,
+    "Debian": dpkg.sort_key,
+    "Ubuntu": partial(dpkg.sort_key, ecosystem="Ubuntu"),
 }
 
-# Linux distributions: ordered by univers (imported lazily: it is slow to import).
+# Other Linux distributions: ordered by univers (imported lazily: it is slow to import).
 _DISTRO_FAMILY = {
-    "Debian": "debian",
-    "Ubuntu": "debian",
     "Alpine": "alpine",
     "Wolfi": "alpine",
     "Chainguard": "alpine",
@@ -111,7 +112,7 @@ def exact(ecosystem: str) -> bool:
 def _distro_key(family: str) -> KeyFunction:
     from ospo.vulns.versions import distro
 
-    return {"debian": distro.debian_key, "rpm": distro.rpm_key, "alpine": distro.alpine_key}[family]
+    return {"rpm": distro.rpm_key, "alpine": distro.alpine_key}[family]
 
 
 @lru_cache(maxsize=256)
@@ -130,9 +131,24 @@ def key_function(ecosystem: str) -> KeyFunction:
 
 
 @lru_cache(maxsize=131072)
-def sort_key(ecosystem: str, version: str) -> SortKey:
-    """A totally ordered key for ``version`` in ``ecosystem``; raises InvalidVersion."""
+def _cached_key(ecosystem: str, version: str) -> SortKey:
     return key_function(ecosystem)(version)
+
+
+def sort_key(ecosystem: str, version: str) -> SortKey:
+    """A totally ordered key for ``version`` in ``ecosystem``; raises InvalidVersion.
+
+    Keys of one ecosystem compare with each other (never across ecosystems), are hashable,
+    and are cached: advisories and inventories repeat the same versions endlessly.
+    """
+    if not isinstance(ecosystem, str) or not isinstance(version, str):
+        raise InvalidVersion(str(ecosystem), version, "not a string")
+    return _cached_key(ecosystem, version)
+
+
+def clear_cache() -> None:
+    """Forget cached keys (for benchmarks that time parsing)."""
+    _cached_key.cache_clear()
 
 
 def compare(ecosystem: str, a: str, b: str) -> int:

@@ -6,17 +6,24 @@ transition counts as ``-``); empty tokens are ``0``; ``cr`` is ``rc``; ``ga``, `
 alpha/beta/milestone. Trailing "null" tokens (``0``, ``""``) are trimmed from the end and
 again before each remaining ``-``.
 
-Ordering, token by token, padding the shorter version with nulls: for equal separators,
+Ordering, token by token, padding the shorter version with nulls (against a number the null
+is 0, against a qualifier it is the release qualifier "", as in ComparableVersion; OSV's
+port instead compares it as an unknown qualifier "0", which puts ``1.0.SP1`` below ``1.0``
+against Maven): for equal separators,
 numbers compare numerically and above qualifiers; qualifiers order
 alpha < beta < milestone < rc < snapshot < "" < sp < unknown (lexical among unknowns); across
 separators ``.qualifier < -qualifier < -number < .number``.
 
-The padding null compares differently per separator, which makes the specified relation
-cyclic on contrived inputs (``1 < 1.foo``, ``1.foo < 1-alpha`` by separator, yet
-``1-alpha < 1``). A sort key must be a total order, so we keep every comparison against the
-padding (the ones real version lists exercise: ``1.0 > 1.0-rc1``, ``1.0 < 1.0.jre``) and
-give up exactly one specified relation: a dot-separated unknown qualifier sorts above a
-dash-separated known qualifier or ``-ga`` at the same position (the spec says below).
+The padding compares differently per separator, which makes the specified relation cyclic
+on some inputs: ``2.0.beta < 2`` (beta is a pre-release), ``2 < 2-1`` (a ``-`` number is
+above the padding), yet ``2-1 < 2.0.beta`` by separators at the second token. Real Maven
+has such cycles too. A sort key must be a total order, so each token's key starts with the
+"verdict" of the version's remainder from that token on against the padding (below, equal,
+above), then the token's own rank. Two versions that differ first at a token compare by the
+side of the padding their remainders fall on and, on the same side, by the token ranks as
+specified. Comparisons against the padding (``1.0 > 1.0-rc1``, ``1.0 < 1.0-1``,
+``5.4.0.CR1 < 5.4.0.Final``) are therefore always exact; only the cyclic triples are broken,
+always in favour of the padding-consistent answer (``2.0.beta < 2-1``).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ ECOSYSTEM = "Maven"
 
 _KNOWN = {"alpha": 0, "beta": 1, "milestone": 2, "rc": 3, "snapshot": 4, "": 5, "sp": 6}
 _RELEASE_INDEX = 5
+_UNKNOWN_INDEX = len(_KNOWN)
 _ALIASES = {"cr": "rc", "ga": "", "final": "", "release": ""}
 _SHORT = {"a": "alpha", "b": "beta", "m": "milestone"}
 _PIECES = re.compile(r"[0-9]+|[^0-9]+")
@@ -36,8 +44,8 @@ _SEPARATED = re.compile(r"([.-])")
 
 Token = tuple[str, str]  # (separator "." or "-", value); numbers are digit strings
 
-#: Marks the end of a key: stands for the infinite run of padding nulls.
-END: tuple[int] = (1,)
+#: Marks the end of a key: the padding itself, between the two verdicts.
+END: tuple[int] = (0,)
 
 
 def tokens(text: str) -> list[Token]:
@@ -80,39 +88,36 @@ def trim(toks: list[Token]) -> list[Token]:
     return toks
 
 
-def _classify(token: Token) -> tuple[int, tuple[int, int, str]]:
-    """(-1 below the padding null, 0 equal to it, 1 above it) and the rank within."""
+def _rank(token: Token) -> tuple[int, int, str]:
+    """Specified token order: .qualifier < -qualifier < -number < .number."""
     sep, value = token
     if _is_number(value):
-        n = int(value)
-        if sep == "-":
-            return 1, (3, n, "")
-        return (0, (0, 0, "")) if n == 0 else (1, (4, n, ""))
+        return (2 if sep == "-" else 3), int(value), ""
     known = _KNOWN.get(value)
-    if sep == ".":
-        if known is not None:
-            return -1, (0, known, "")
-        # Against the padding "0", an unknown qualifier compares lexically.
-        return (-1, (1, 0, value)) if value < "0" else (1, (0, 0, value))
-    if known is None:
-        return 1, (2, 0, value)
-    if known < _RELEASE_INDEX:
-        return -1, (2, known, "")
-    if known == _RELEASE_INDEX:
-        return 0, (0, 0, "")
-    return 1, (1, 0, "")
+    cls = 1 if sep == "-" else 0
+    return (cls, known, "") if known is not None else (cls, _UNKNOWN_INDEX, value)
+
+
+def _against_padding(token: Token) -> int:
+    """-1, 0 or 1 as the token is below, equal to or above the padding null."""
+    sep, value = token
+    if _is_number(value):
+        # '.0' equals the padding "0"; '-0' is a number above the padding "" of a '-'.
+        return 0 if sep != "-" and int(value) == 0 else 1
+    # Against a qualifier the padding is the release qualifier "" (as in Maven's
+    # ComparableVersion, for both separators): above alpha..snapshot, below sp and unknowns.
+    known = _KNOWN.get(value)
+    index = _UNKNOWN_INDEX if known is None else known
+    return (index > _RELEASE_INDEX) - (index < _RELEASE_INDEX)
 
 
 def key_of(toks: list[Token]) -> SortKey:
-    items: list[tuple[int, int, tuple[int, int, str]]] = []
-    nulls = 0
-    for token in toks:
-        side, rank = _classify(token)
-        if side == 0:
-            nulls += 1
-            continue
-        items.append((0, nulls, rank) if side < 0 else (2, -nulls, rank))
-        nulls = 0
+    items: list[tuple[int, tuple[int, int, str]]] = []
+    verdict = 0
+    for token in reversed(toks):
+        verdict = _against_padding(token) or verdict
+        items.append((verdict, _rank(token)))
+    items.reverse()
     return (*items, END)
 
 
