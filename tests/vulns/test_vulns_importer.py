@@ -45,9 +45,7 @@ def _record(rid: str, modified: str = "2099-01-01T00:00:00Z", name: str = "pkg")
     )
 
 
-def test_directory_import_then_reimport_writes_nothing(
-    store: Store, osv_fixtures: Path, write_counter: type
-) -> None:
+def test_directory_import_then_reimport_writes_nothing(store: Store, osv_fixtures: Path, write_counter: type) -> None:
     report = import_source(store, osv_fixtures / "db")
     assert (report.seen, report.added, report.problems) == (8, 8, [])
     assert _count(store, AdvisoryRow) == 8
@@ -139,9 +137,7 @@ def test_zip_import_with_traversal_entries(store: Store, tmp_path: Path) -> None
 
 def test_zip_bomb_is_refused_and_nothing_is_written(store: Store, tmp_path: Path) -> None:
     bomb = " " * (4 * 1024 * 1024)  # 4 MiB of spaces compresses about 1000:1
-    archive = _zip(
-        tmp_path / "bomb.zip", {"A-1.json": _record("A-1"), "B-1.json": '{"id": "B-1",' + bomb + "}"}
-    )
+    archive = _zip(tmp_path / "bomb.zip", {"A-1.json": _record("A-1"), "B-1.json": '{"id": "B-1",' + bomb + "}"})
     with pytest.raises(ImportFailed, match="zip bomb"):
         import_source(store, archive)
     assert _count(store, AdvisoryRow) == 0

@@ -100,12 +100,8 @@ def test_oversize_record_is_refused() -> None:
         parse_osv("big.json", b" " * (9 * 1024 * 1024))
 
 
-_REAL = (
-    Path(__file__).resolve().parents[1] / "fixtures" / "osv" / "db" / "GHSA-aaaa-bbbb-cccc.json"
-).read_bytes()
-_REAL_YAML = (
-    Path(__file__).resolve().parents[1] / "fixtures" / "osv" / "db" / "PYSEC-2099-1.yaml"
-).read_bytes()
+_REAL = (Path(__file__).resolve().parents[1] / "fixtures" / "osv" / "db" / "GHSA-aaaa-bbbb-cccc.json").read_bytes()
+_REAL_YAML = (Path(__file__).resolve().parents[1] / "fixtures" / "osv" / "db" / "PYSEC-2099-1.yaml").read_bytes()
 
 
 @settings(max_examples=150, deadline=None)
@@ -116,9 +112,7 @@ def test_garbage_only_raises_parse_error(data: bytes, name: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.integers(0, len(_REAL_YAML)), st.integers(0, len(_REAL_YAML)), st.binary(max_size=20), st.booleans()
-)
+@given(st.integers(0, len(_REAL_YAML)), st.integers(0, len(_REAL_YAML)), st.binary(max_size=20), st.booleans())
 def test_mutated_real_records_only_raise_parse_error(start: int, end: int, junk: bytes, yaml_: bool) -> None:
     base = _REAL_YAML if yaml_ else _REAL
     start, end = sorted((start % (len(base) + 1), end % (len(base) + 1)))

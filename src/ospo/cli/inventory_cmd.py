@@ -24,9 +24,7 @@ class InventoryFormat(StrEnum):
 
 def inventory(
     path: Annotated[Path, typer.Argument(help="Folder (or single manifest) to inventory.")],
-    format: Annotated[InventoryFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        InventoryFormat.table
-    ),
+    format: Annotated[InventoryFormat, typer.Option("--format", "-f", help="Output format.")] = (InventoryFormat.table),
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     no_ignore: Annotated[bool, typer.Option("--no-ignore", help="Do not apply .gitignore rules.")] = False,
     exclude: Annotated[
@@ -37,9 +35,7 @@ def inventory(
     if not path.exists():
         err_console.print(f"[red]error:[/] {path} does not exist")
         raise typer.Exit(exitcodes.USAGE)
-    options = InventoryOptions(
-        walk=WalkOptions(respect_gitignore=not no_ignore, exclude=tuple(exclude or ()))
-    )
+    options = InventoryOptions(walk=WalkOptions(respect_gitignore=not no_ignore, exclude=tuple(exclude or ())))
     result = build_inventory(str(path), options)
     if format is InventoryFormat.table:
         from rich.console import Console

@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from ospo.cli.inventory_cmd import inventory
+from ospo.cli.licenses_cmd import licenses
+from ospo.cli.office_cmd import serve, tokens_app, users_app, where
 from ospo.cli.vulns_cmd import vulns_app
 
 app = typer.Typer(
@@ -15,7 +17,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("inventory")(inventory)
+app.command("licenses")(licenses)
 app.add_typer(vulns_app, name="vulns")
+app.command("where")(where)
+app.command("serve")(serve)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 
 
 @app.callback()

@@ -130,9 +130,7 @@ def sync_cmd(
     ecosystem: Annotated[
         list[str] | None, typer.Option("--ecosystem", "-e", help="OSV ecosystem to fetch (repeatable).")
     ] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="Where the <ecosystem>/all.zip files are.")
-    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Where the <ecosystem>/all.zip files are.")] = None,
     database: DatabaseOpt = None,
 ) -> None:
     """Download and import OSV's all.zip per ecosystem, skipping unchanged ones (ETag)."""
@@ -152,9 +150,7 @@ def sync_cmd(
         ) as bar:
             task = bar.add_task("download", total=None)
 
-            def on_progress(
-                phase: str, done: int, total: int | None, bar: Progress = bar, task: Any = task
-            ) -> None:
+            def on_progress(phase: str, done: int, total: int | None, bar: Progress = bar, task: Any = task) -> None:
                 bar.update(task, description=phase, completed=done, total=total)
 
             try:
@@ -196,9 +192,7 @@ def check_cmd(
         FailOn, typer.Option("--fail-on", help="Exit 1 when an open finding is at or above this severity.")
     ] = FailOn.any,
     project: Annotated[str | None, typer.Option("--project", help="Name findings are tracked under.")] = None,
-    record: Annotated[
-        bool, typer.Option("--record/--no-record", help="Track findings in the database.")
-    ] = True,
+    record: Annotated[bool, typer.Option("--record/--no-record", help="Track findings in the database.")] = True,
     database: DatabaseOpt = None,
     sla: SlaOpt = None,
 ) -> None:
@@ -224,11 +218,7 @@ def check_cmd(
     for finding in result.findings:
         match = finding.to_match()
         tracked = next(
-            (
-                tracked_by_key[k]
-                for k in ((finding.component.purl, i) for i in finding.ids)
-                if k in tracked_by_key
-            ),
+            (tracked_by_key[k] for k in ((finding.component.purl, i) for i in finding.ids) if k in tracked_by_key),
             None,
         )
         advice = result.advice.get(finding.component.purl)
@@ -270,9 +260,7 @@ def check_cmd(
 
         count = session.execute(select(func.count()).select_from(AdvisoryRow)).scalar_one()
     if count == 0:
-        err_console.print(
-            "[yellow]warning:[/] the database holds no advisories: run `ospo vulns sync` or import"
-        )
+        err_console.print("[yellow]warning:[/] the database holds no advisories: run `ospo vulns sync` or import")
     if any(_fails(m, fail_on) for m in matches):
         raise typer.Exit(exitcodes.FINDINGS)
     if count == 0 or any(p.kind in ("parse", "unreadable", "too-large") for p in inventory.problems):
@@ -326,9 +314,7 @@ def _emit(table: Table, output: Path | None) -> None:
 @vulns_app.command("list")
 def list_cmd(
     project: Annotated[str | None, typer.Option("--project", help="Only this project.")] = None,
-    all_states: Annotated[
-        bool, typer.Option("--all", help="Include fixed and not-affected findings.")
-    ] = False,
+    all_states: Annotated[bool, typer.Option("--all", help="Include fixed and not-affected findings.")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     database: DatabaseOpt = None,
 ) -> None:
@@ -356,9 +342,7 @@ def list_cmd(
         due = "-" if r.due is None else r.due.isoformat()
         if r.overdue:
             due = f"[bold red]{due} ({-(r.days_left or 0)} d overdue)[/]"
-        table.add_row(
-            due, r.severity, r.vuln_id, r.purl, r.project, r.effective_state, r.first_seen.date().isoformat()
-        )
+        table.add_row(due, r.severity, r.vuln_id, r.purl, r.project, r.effective_state, r.first_seen.date().isoformat())
     _emit(table, None)
 
 
@@ -370,9 +354,7 @@ def triage_cmd(
     project: Annotated[str, typer.Option("--project", help="Project the finding is tracked under.")],
     reason: Annotated[str | None, typer.Option("--reason", help="Why (accepted risk).")] = None,
     owner: Annotated[str | None, typer.Option("--owner", help="Who owns the accepted risk.")] = None,
-    expires: Annotated[
-        str | None, typer.Option("--expires", help="YYYY-MM-DD when acceptance lapses.")
-    ] = None,
+    expires: Annotated[str | None, typer.Option("--expires", help="YYYY-MM-DD when acceptance lapses.")] = None,
     justification: Annotated[
         str | None, typer.Option("--justification", help="VEX justification (not-affected).")
     ] = None,

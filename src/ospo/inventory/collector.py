@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from packageurl import PackageURL
 
@@ -17,6 +20,7 @@ from ospo.model import (
     Inventory,
     ManifestResult,
     ParseError,
+    Scope,
     merge_scope,
 )
 from ospo.walk import WalkedFile, Walker, WalkOptions, read_text
@@ -42,6 +46,9 @@ class InventoryCollector:
         self._parsers = tuple(p for p in all_parsers() if p.name not in self.options.disabled)
         self.results: list[ManifestResult] = []
         self.problems: list[FileProblem] = []
+        # (parser, including file, included relpath) still to read after the walk
+        self._includes: list[tuple[ParserSpec, str, str]] = []
+        self._parsed: set[str] = set()
 
     def claim(self, file: WalkedFile) -> ParserSpec | None:
         for spec in self._parsers:
@@ -58,6 +65,7 @@ class InventoryCollector:
         return True
 
     def parse_file(self, spec: ParserSpec, file: WalkedFile) -> None:
+        self._parsed.add(file.relpath)
         try:
             text = read_text(file.path, spec.max_bytes, display=file.relpath)
             result = spec.parse(file.relpath, text)
@@ -74,8 +82,37 @@ class InventoryCollector:
             return
         self.results.append(result)
         self.problems.extend(result.notes)
+        self._includes.extend((spec, file.relpath, inc) for inc in result.includes)
+
+    def read_includes(self) -> None:
+        """Parse the files that parsed files include (`-r other.txt`) but the walk did not claim.
+
+        Each is read with the parser of the file naming it, once, and only when it lies
+        inside the scanned root (symlinks resolved); a missing one is reported.
+        """
+        base = self.root if os.path.isdir(self.root) else os.path.dirname(self.root) or "."
+        real_base = os.path.realpath(base)
+        while self._includes:
+            spec, includer, relpath = self._includes.pop(0)
+            if relpath in self._parsed:
+                continue
+            self._parsed.add(relpath)
+            full = os.path.join(base, *relpath.split("/"))
+            real = os.path.realpath(full)
+            if os.path.commonpath([real_base, real]) != real_base:
+                self.problems.append(
+                    FileProblem(includer, "unsupported", f"included file {relpath} leaves the scanned tree")
+                )
+                continue
+            try:
+                size = os.stat(real).st_size
+            except OSError:
+                self.problems.append(FileProblem(includer, "unreadable", f"included file {relpath} not found"))
+                continue
+            self.parse_file(spec, WalkedFile(full, relpath, posixpath.basename(relpath), size))
 
     def finish(self, files_seen: int = 0) -> Inventory:
+        self.read_includes()
         return merge_results(self.root, self.results, self.problems, files_seen)
 
 
@@ -97,7 +134,7 @@ def _key(component: Component) -> tuple[str, str | None, str]:
 
 def _norm_name(ecosystem: str, name: str) -> str:
     if ecosystem == "pypi":
-        return name.lower().replace("_", "-").replace(".", "-")
+        return re.sub(r"[-_.]+", "-", name).lower()
     if ecosystem in ("nuget", "composer", "gem", "golang"):
         return name.lower()
     return name
@@ -111,9 +148,14 @@ def _merge(a: Component, b: Component) -> Component:
         direct = False
     else:
         direct = None
+    if a.scope_known == b.scope_known:
+        scope = merge_scope(a.scope, b.scope)
+    else:
+        scope = a.scope if a.scope_known else b.scope
     return replace(
         a,
-        scope=merge_scope(a.scope, b.scope),
+        scope=scope,
+        scope_known=a.scope_known or b.scope_known,
         direct=direct,
         declared_license=a.declared_license or b.declared_license,
         hashes=tuple(sorted(set(a.hashes) | set(b.hashes))),
@@ -146,69 +188,103 @@ def merge_results(
     """
     by_purl: dict[str, Component] = {}
     projects: dict[str, Component] = {}
-    edges: set[tuple[str, str]] = set()
+    # Declared ranges stay apart per manifest until folded: two manifests naming one
+    # package may be pinned to different versions (npm and pnpm workspaces do that).
+    declared: list[tuple[str, Component]] = []
+    edges: dict[tuple[str, str, str], None] = {}  # (manifest, src, dst), in order
     # (folder, ecosystem) -> key -> resolved purls found there
     resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    edge_folders: dict[tuple[str, str], str] = {}
+    # A lockfile names an in-tree project (a workspace) by its manifest, "file:<path>";
+    # when that manifest was parsed and names its project, the ref becomes the project's.
+    project_of_file = {f"file:{r.path}": r.root.purl for r in results if r.root is not None}
     for result in sorted(results, key=lambda r: r.path):
         folder = environment_folder(result.path)
-        if result.root is not None:
-            prev = projects.get(result.root.purl)
-            projects[result.root.purl] = _merge(prev, result.root) if prev else result.root
+        for project in (result.root, *result.projects):
+            if project is not None:
+                prev = projects.get(project.purl)
+                projects[project.purl] = _merge(prev, project) if prev else project
         for comp in result.components:
+            if not comp.resolved:
+                declared.append((result.path, comp))
+                continue
             prev_c = by_purl.get(comp.purl)
             by_purl[comp.purl] = _merge(prev_c, comp) if prev_c else comp
-            if comp.resolved:
-                resolved_in[(folder, comp.ecosystem)][_key(comp)].append(comp.purl)
-        edges.update(result.edges)
-        for edge in result.edges:
-            edge_folders.setdefault(edge, environment_folder(result.path))
+            resolved_in[(folder, comp.ecosystem)][_key(comp)].append(comp.purl)
+        for src, dst in result.edges:
+            edges[(result.path, project_of_file.get(src, src), project_of_file.get(dst, dst))] = None
 
-    replaced: dict[str, str] = {}
-    for purl, comp in list(by_purl.items()):
-        if comp.resolved:
+    project_by_key: dict[tuple[str, str | None, str], str] = {}
+    for project in projects.values():
+        project_by_key.setdefault(_key(project), project.purl)
+    replaced: dict[tuple[str, str], str] = {}  # (manifest, declared purl) -> pin or project
+    for manifest, comp in declared:
+        target = _find_pin(resolved_in, environment_folder(manifest), comp, by_purl)
+        if target is None:
+            # No pin, but an in-tree project of that name: a workspace sibling, not a
+            # third-party component.
+            target = project_by_key.get(_key(comp))
+        if target is None:
+            prev_c = by_purl.get(comp.purl)
+            by_purl[comp.purl] = _merge(prev_c, comp) if prev_c else comp
             continue
-        for loc in comp.locations:
-            target = _find_pin(resolved_in, environment_folder(loc.path), comp)
-            if target is not None:
-                replaced[purl] = target
-                break
-    for purl, target in replaced.items():
-        declared = by_purl.pop(purl)
-        pinned = by_purl[target]
+        replaced[(manifest, comp.purl)] = target
+        pinned = by_purl.get(target)
+        if pinned is None:
+            continue  # folded into a project
         by_purl[target] = replace(
             pinned,
             direct=True,
-            scope=merge_scope(pinned.scope, declared.scope) if pinned.direct else declared.scope,
-            declared_range=pinned.declared_range or declared.declared_range,
-            locations=tuple(sorted(set(pinned.locations) | set(declared.locations), key=_loc_key)),
-            declared_license=pinned.declared_license or declared.declared_license,
+            # A pin whose source knows scope and directness keeps its scope unless the
+            # manifest ships it more; otherwise the manifest's kind of dependency decides.
+            scope=merge_scope(pinned.scope, comp.scope)
+            if pinned.scope_known and pinned.direct is not None
+            else comp.scope,
+            scope_known=pinned.scope_known or comp.scope_known,
+            declared_range=pinned.declared_range or comp.declared_range,
+            locations=tuple(sorted(set(pinned.locations) | set(comp.locations), key=_loc_key)),
+            declared_license=pinned.declared_license or comp.declared_license,
         )
 
     # Edges may name a dependency by a versionless purl (a METADATA Requires-Dist, a
     # package.json range): link it to the pin of that name in the same environment.
-    dangling: dict[str, str | None] = {}
-    for src, dst in edges:
+    dangling: dict[tuple[str, str], str | None] = {}
+    for manifest, src, dst in edges:
         for ref in (src, dst):
-            if ref in by_purl or ref in projects or ref in replaced or ref in dangling:
+            if ref in by_purl or ref in projects or (manifest, ref) in replaced:
                 continue
-            dangling[ref] = _pin_for_ref(resolved_in, ref, edge_folders.get((src, dst), ""))
+            if (manifest, ref) not in dangling:
+                dangling[(manifest, ref)] = _pin_for_ref(
+                    resolved_in, ref, environment_folder(manifest), by_purl, project_by_key
+                )
 
     graph: dict[str, set[str]] = defaultdict(set)
-    for src, dst in edges:
-        src = replaced.get(src, src)
-        dst = replaced.get(dst, dst)
-        if src in dangling:
-            src = dangling[src] or src
-        if dst in dangling:
-            target = dangling[dst]
+    linked: list[tuple[str, str]] = []  # edges whose target was a versionless name
+    for manifest, src, dst in edges:
+        src = replaced.get((manifest, src)) or dangling.get((manifest, src)) or src
+        if (manifest, dst) in replaced or (manifest, dst) in dangling:
+            target = replaced.get((manifest, dst)) or dangling.get((manifest, dst))
             if target is None:
                 continue  # names something not installed here (e.g. an unused extra)
-            dst = target
+            linked.append((src, target))
+            continue
         if src != dst:
             graph[src].add(dst)
+    # A versionless edge only guesses the pin (the first of its name in the environment);
+    # when the source already has an exact edge to a version of that name, the exact one
+    # stands alone (several versions of one package coexist in node_modules).
+    for src, dst in linked:
+        if src == dst:
+            continue
+        target_comp = by_purl.get(dst)
+        if target_comp is not None and any(
+            (other := by_purl.get(t)) is not None and _key(other) == _key(target_comp)
+            for t in graph.get(src, ())
+        ):
+            continue
+        graph[src].add(dst)
+    _infer_unknown_scopes(by_purl, graph)
     dependencies = [Dependency(ref, tuple(sorted(targets))) for ref, targets in sorted(graph.items())]
     return Inventory(
         root=root,
@@ -221,16 +297,70 @@ def merge_results(
     )
 
 
+def _infer_unknown_scopes(by_purl: dict[str, Component], graph: dict[str, set[str]]) -> None:
+    """Give components whose sources cannot tell their scope the scope they are reached by.
+
+    yarn.lock and installed metadata do not say what is for development; the manifests
+    folded in say it of direct dependencies. Walking the graph from those, a package only
+    reachable through dev dependencies is dev; one reachable through a runtime path stays
+    runtime. Unreached ones keep their default.
+    """
+    if all(c.scope_known for c in by_purl.values()):
+        return
+    best: dict[str, int] = {}
+    starts = sorted(
+        ((c.scope.rank, purl) for purl, c in by_purl.items() if c.direct and c.scope_known),
+    )
+    for rank in sorted({r for r, _ in starts}):
+        queue = [purl for r, purl in starts if r == rank and best.get(purl, 9) > rank]
+        for purl in queue:
+            best[purl] = rank
+        while queue:
+            purl = queue.pop()
+            for target in graph.get(purl, ()):
+                if target in by_purl and best.get(target, 9) > rank:
+                    best[target] = rank
+                    queue.append(target)
+    by_rank = {scope.rank: scope for scope in Scope}
+    for purl, comp in by_purl.items():
+        if not comp.scope_known and purl in best and comp.scope.rank != best[purl]:
+            by_purl[purl] = replace(comp, scope=by_rank[best[purl]])
+
+
 def _find_pin(
     resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]],
     folder: str,
     comp: Component,
+    by_purl: dict[str, Component],
 ) -> str | None:
+    """The pin of `comp`'s name in its folder or the nearest ancestor that has one.
+
+    Several versions of a name can be pinned in one environment (npm nests them): prefer
+    the one the lockfile itself says is direct, then one whose declared range matches,
+    then one it does not say is indirect, then the first by purl.
+    """
     key = _key(comp)
     while True:
         found = resolved_in.get((folder, comp.ecosystem))
         if found and key in found:
-            return sorted(found[key])[0]
+            candidates = sorted(set(found[key]))
+            if len(candidates) == 1:
+                return candidates[0]
+
+            def preference(purl: str) -> tuple[int, int, str]:
+                pin = by_purl.get(purl)
+                if pin is None:
+                    return (3, 1, purl)
+                rank = 0 if pin.direct else (1 if pin.direct is None else 2)
+                if (comp.declared_range and pin.declared_range == comp.declared_range) or _satisfies(
+                    pin, comp.declared_range
+                ):
+                    same_range = 0
+                else:
+                    same_range = 1
+                return (rank, same_range, purl)
+
+            return min(candidates, key=preference)
         if not folder:
             return None
         folder = posixpath.dirname(folder)
@@ -252,10 +382,29 @@ def environment_folder(path: str) -> str:
     return folder
 
 
+def _satisfies(pin: Component, declared_range: str | None) -> bool:
+    """Whether a pinned version satisfies a declared range (univers; False when unsure)."""
+    if not declared_range or pin.version is None:
+        return False
+    if pin.version == declared_range:
+        return True
+    try:
+        from univers.version_range import RANGE_CLASS_BY_SCHEMES
+
+        range_class: Any = RANGE_CLASS_BY_SCHEMES.get(pin.ecosystem)
+        if range_class is None:
+            return False
+        return bool(range_class.version_class(pin.version) in range_class.from_native(declared_range))
+    except Exception:
+        return False
+
+
 def _pin_for_ref(
     resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]],
     ref: str,
     folder: str,
+    by_purl: dict[str, Component],
+    project_by_key: dict[tuple[str, str | None, str], str],
 ) -> str | None:
     if not ref.startswith("pkg:"):
         return None
@@ -268,4 +417,4 @@ def _pin_for_ref(
     probe = Component(
         purl=ref, name=parsed.name, version=None, ecosystem=parsed.type, namespace=parsed.namespace
     )
-    return _find_pin(resolved_in, folder, probe)
+    return _find_pin(resolved_in, folder, probe, by_purl) or project_by_key.get(_key(probe))

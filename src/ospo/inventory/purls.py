@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from packageurl import PackageURL
 
 from ospo.model import Component, Hash, Location, Scope
+
+_PEP503_SEPARATORS = re.compile(r"[-_.]+")
 
 
 def make_purl(
@@ -17,7 +21,7 @@ def make_purl(
 ) -> str:
     """A canonical purl string; purl-spec normalisation (e.g. PyPI lower-case, '-') applied."""
     if ecosystem == "pypi":
-        name = name.lower().replace("_", "-").replace(".", "-")
+        name = _PEP503_SEPARATORS.sub("-", name).lower()
     return str(
         PackageURL(
             type=ecosystem,

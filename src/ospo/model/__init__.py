@@ -24,21 +24,26 @@ from ospo.model.findings import (
     Verdict,
     VulnerabilityMatch,
 )
-from ospo.model.result import Inventory, ScanResult
+from ospo.model.licenses import FileLicenses, LicenseScan, PackageLicenses
+from ospo.model.result import ConcludedLicense, Inventory, ScanResult
 
 __all__ = [
     "Advisory",
     "Component",
+    "ConcludedLicense",
     "Copyright",
     "Dependency",
+    "FileLicenses",
     "FileProblem",
     "Hash",
     "Inventory",
     "LicenseFinding",
+    "LicenseScan",
     "Location",
     "ManifestResult",
     "MatchKind",
     "OspoError",
+    "PackageLicenses",
     "ParseError",
     "PolicyDecision",
     "ScanResult",

@@ -62,7 +62,8 @@ class Component:
     ``cargo``, ``golang``, ``maven``, ``gem``, ``composer``, ``nuget``, ``swift``, ``pub``).
     `resolved` is False when only a declared range is known (e.g. package.json without a
     lockfile); then `version` is None and `declared_range` holds the requirement.
-    `direct` is None when the source cannot tell.
+    `direct` is None when the source cannot tell; `scope_known` is False when it cannot
+    tell the scope either.
     """
 
     purl: str
@@ -81,6 +82,9 @@ class Component:
     description: str | None = None
     homepage: str | None = None
     properties: tuple[tuple[str, str], ...] = ()
+    # False when the source cannot tell the scope (an installed package's own metadata) and
+    # `scope` is only the default: a merge then takes the scope of a source that knows.
+    scope_known: bool = True
 
     @property
     def display_name(self) -> str:
@@ -106,7 +110,10 @@ class ManifestResult:
     Cargo.toml...). Edges are (from_ref, to_ref) pairs; parsers use `root_ref` for edges that
     start at the project itself. `notes` carries things reported rather than dropped (URL
     requirements, unsupported constructs), each a FileProblem of kind ``unsupported`` or
-    ``note``.
+    ``note``. `includes` are further files (paths relative to the scan root) this file pulls
+    in (a requirements file's `-r other.txt`): the collector parses each with the same parser
+    even when no parser claims it by name. `projects` are further projects the file
+    describes besides `root` (the members of a uv workspace), kept out of `components`.
     """
 
     path: str
@@ -115,6 +122,8 @@ class ManifestResult:
     components: list[Component] = field(default_factory=list)
     edges: list[tuple[str, str]] = field(default_factory=list)
     notes: list[FileProblem] = field(default_factory=list)
+    includes: list[str] = field(default_factory=list)
+    projects: list[Component] = field(default_factory=list)
 
     @property
     def root_ref(self) -> str:

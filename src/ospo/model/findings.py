@@ -45,6 +45,7 @@ class Copyright:
     statement: str
     holder: str | None = None
     end_line: int | None = None
+    kind: str = "copyright"  # "copyright", or "author" for Author:/@author/Written by lines
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,21 @@ class Inventory:
     files_seen: int = 0
 
 
+@dataclass(frozen=True)
+class ConcludedLicense:
+    """The licence ospo concludes for one component, where it came from, and its holders.
+
+    `source` is ``declared`` (package metadata in the tree), ``detected`` (licence files of
+    the package's own folder), ``registry`` (the ecosystem registry's metadata) or
+    ``unknown``; NOTICE files and policy decisions are made from this.
+    """
+
+    purl: str
+    expression: str | None
+    source: str
+    holders: tuple[str, ...] = ()
+
+
 @dataclass
 class ScanResult:
     """Everything one scan found: the contract between the scan, the reports and the store."""
@@ -41,3 +56,6 @@ class ScanResult:
     problems: list[FileProblem] = field(default_factory=list)
     distribution: str = "distributed"
     version: int = SCAN_RESULT_VERSION
+    concluded: list[ConcludedLicense] = field(default_factory=list)
+    policy_source: str | None = None
+    verdict: str | None = None

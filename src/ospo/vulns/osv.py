@@ -102,9 +102,7 @@ class OsvRecord:
         first = self.details.strip().splitlines()[0] if self.details.strip() else ""
         return first[:200]
 
-    def to_advisory(
-        self, severity: str = "unknown", score: float | None = None, vector: str | None = None
-    ) -> Advisory:
+    def to_advisory(self, severity: str = "unknown", score: float | None = None, vector: str | None = None) -> Advisory:
         return Advisory(
             id=self.id,
             aliases=self.aliases,
@@ -302,8 +300,6 @@ def _affected(entry: Any, index: int, fail: Any) -> OsvAffected:
             ):
                 raise fail(f"{where}.ranges[{j}].events must be a list of objects of strings")
     versions = entry.get("versions")
-    if versions is not None and (
-        not isinstance(versions, list) or not all(isinstance(v, str) for v in versions)
-    ):
+    if versions is not None and (not isinstance(versions, list) or not all(isinstance(v, str) for v in versions)):
         raise fail(f"{where}.versions must be a list of strings")
     return OsvAffected(ecosystem=ecosystem, name=name.strip(), purl=purl, entry=entry)

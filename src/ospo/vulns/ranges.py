@@ -333,9 +333,7 @@ def fixed_versions(ecosystem: str, affected: Mapping[str, Any]) -> list[str]:
     return [found[k] for k in sorted(found)]
 
 
-def smallest_clearing_upgrade(
-    ecosystem: str, version: str, affected_list: Iterable[Mapping[str, Any]]
-) -> str | None:
+def smallest_clearing_upgrade(ecosystem: str, version: str, affected_list: Iterable[Mapping[str, Any]]) -> str | None:
     """The smallest fixed version above ``version`` that none of the entries affects.
 
     Candidates are every entry's fixed versions; each is checked against all entries, since

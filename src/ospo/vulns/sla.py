@@ -70,8 +70,7 @@ class SlaPolicy:
             name = name.strip().lower()
             if not sep or name not in DEFAULT_WINDOWS:
                 raise SlaConfigError(
-                    f"SLA override {item!r}: expected SEVERITY=DAYS, severity one of "
-                    f"{', '.join(DEFAULT_WINDOWS)}"
+                    f"SLA override {item!r}: expected SEVERITY=DAYS, severity one of {', '.join(DEFAULT_WINDOWS)}"
                 )
             days = days.strip().lower()
             if days in ("", "none", "never"):

@@ -64,9 +64,7 @@ def _check_url(url: str) -> None:
 
 def _stored_validators(store: Store, url: str) -> tuple[str | None, str | None]:
     with store.session() as session:
-        row = session.execute(
-            select(ImportSourceRow).where(ImportSourceRow.location == url)
-        ).scalar_one_or_none()
+        row = session.execute(select(ImportSourceRow).where(ImportSourceRow.location == url)).scalar_one_or_none()
         return (row.etag, row.last_modified) if row is not None else (None, None)
 
 
@@ -126,9 +124,7 @@ def sync_ecosystem(
                 if progress is not None:
                     progress("import", done, total_records)
 
-            report = import_zip_file(
-                store, spool, url, on_import, etag=new_etag, last_modified=new_last_modified
-            )
+            report = import_zip_file(store, spool, url, on_import, etag=new_etag, last_modified=new_last_modified)
             return SyncResult(ecosystem, url, "downloaded", received, report)
     finally:
         if own_client:

@@ -188,9 +188,7 @@ def list_findings(
             stmt = stmt.where(VulnerabilityFindingRow.project == project)
         rows = [_tracked(r, today) for r in session.execute(stmt).scalars()]
     if not include_closed:
-        rows = [
-            r for r in rows if r.effective_state == FindingState.OPEN or r.state == FindingState.ACCEPTED_RISK
-        ]
+        rows = [r for r in rows if r.effective_state == FindingState.OPEN or r.state == FindingState.ACCEPTED_RISK]
     return sorted(
         rows,
         key=lambda r: (

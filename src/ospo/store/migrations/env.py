@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from ospo.store import models  # noqa: F401  (registers the tables on Base.metadata)
+from ospo.store import models, portfolio  # noqa: F401  (registers the tables on Base.metadata)
 from ospo.store.base import Base
 
 connection = context.config.attributes.get("connection")

@@ -47,9 +47,7 @@ def padded_key(segments: list[int | str]) -> SortKey:
 
 
 def canonical_segments(text: str) -> list[int | str]:
-    segments: list[int | str] = [
-        int(s) if s.isdigit() else s for s in _SEGMENT.findall(text.replace("-", ".pre."))
-    ]
+    segments: list[int | str] = [int(s) if s.isdigit() else s for s in _SEGMENT.findall(text.replace("-", ".pre."))]
     first_string = next((i for i, s in enumerate(segments) if isinstance(s, str)), len(segments))
     numeric, rest = segments[:first_string], segments[first_string:]
     while numeric and numeric[-1] == 0:

@@ -64,9 +64,7 @@ def upgrade() -> None:
         sa.Column("justification", sa.String(length=100), nullable=True),
         sa.Column("fixed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vulnerability_findings")),
-        sa.UniqueConstraint(
-            "project", "purl", "vuln_id", name=op.f("uq_vulnerability_findings_project_purl_vuln_id")
-        ),
+        sa.UniqueConstraint("project", "purl", "vuln_id", name=op.f("uq_vulnerability_findings_project_purl_vuln_id")),
     )
     with op.batch_alter_table("vulnerability_findings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_vulnerability_findings_project"), ["project"], unique=False)

@@ -1,0 +1,161 @@
+"""What the CycloneDX and SPDX writers share: identity, time, licences and ospo's own vocabulary.
+
+Both writers must be reproducible (same inventory -> same bytes), so everything that would
+otherwise vary between runs is decided here: the timestamp (SOURCE_DATE_EPOCH, the
+reproducible-builds convention), the document identifiers (a hash of the content rather
+than a random UUID) and the order of everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ospo.model import Component, Inventory, Scope
+from ospo.model.serialize import to_data
+
+if TYPE_CHECKING:
+    from license_expression import Licensing
+
+TOOL_NAME = "ospo"
+
+# Property names ospo writes (CycloneDX properties, SPDX annotations) and reads back.
+PROP_SCOPE = "ospo:scope"
+PROP_DECLARED_RANGE = "ospo:declared-range"
+PROP_DIRECT = "ospo:direct"
+PROP_ECOSYSTEM = "ospo:ecosystem"
+PROP_UNMAPPED_HASH = "ospo:hash"
+PROP_MANIFEST = "ospo:manifest"
+PROP_SYNTHETIC_ROOT = "ospo:synthetic-root"
+OSPO_PREFIX = "ospo:"
+
+_LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.\-]+$")
+
+
+def tool_version() -> str:
+    """The installed ospo version, recorded as the SBOM's creating tool."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ospo")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0"
+
+
+def creation_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; whole seconds, UTC."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        try:
+            return datetime.fromtimestamp(int(raw), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            pass  # an unusable value is ignored, as reproducible-builds tools do
+    return datetime.now(tz=UTC).replace(microsecond=0)
+
+
+def root_name(inventory: Inventory) -> str:
+    """The scanned folder's name (never its absolute path, which would leak and vary)."""
+    root = inventory.root.replace("\\", "/").rstrip("/")
+    name = posixpath.basename(root) if root else ""
+    if not name or name in (".", ".."):
+        name = posixpath.basename(os.path.abspath(inventory.root or ".")) or "root"
+    return name
+
+
+def content_digest(inventory: Inventory, kind: str, created: datetime) -> str:
+    """A sha256 over everything the document says, so its identifier is stable yet specific."""
+    data: dict[str, Any] = {
+        "root": root_name(inventory),
+        "components": to_data(sorted(inventory.components, key=lambda c: c.purl)),
+        "projects": to_data(sorted(inventory.projects, key=lambda c: c.purl)),
+        "dependencies": sorted([d.ref, sorted(d.depends_on)] for d in inventory.dependencies),
+    }
+    payload = json.dumps(
+        {"kind": kind, "tool": tool_version(), "created": created.isoformat(), "inventory": data},
+        sort_keys=True,
+        ensure_ascii=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def normalise_hash_algorithm(name: str) -> str:
+    """'SHA-256', 'SHA_256', 'SHA3-256', 'BLAKE2b-256' -> the model's spelling: 'sha256', 'sha3-256'..."""
+    key = name.strip().lower().replace("_", "-")
+    if key.startswith("sha-") and key[4:].isdigit():
+        key = "sha" + key[4:]
+    return key
+
+
+def scope_of_property(value: str | None) -> Scope | None:
+    if value is None:
+        return None
+    try:
+        return Scope(value)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def spdx_licensing() -> Licensing:
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
+@dataclass(frozen=True)
+class DeclaredLicense:
+    """A declared licence string, classified for SBOM output.
+
+    `expression` is a valid SPDX expression (known ids, LicenseRef-… for the rest) or None
+    when the string is not one (free text such as "BSD-like"); `single_id` is set when the
+    expression is one known licence id; `license_refs` lists the LicenseRef ids it uses.
+    """
+
+    raw: str
+    expression: str | None
+    single_id: str | None
+    license_refs: tuple[str, ...]
+
+
+@lru_cache(maxsize=4096)
+def classify_license(raw: str) -> DeclaredLicense:
+    from license_expression import ExpressionError
+
+    text = raw.strip()
+    licensing = spdx_licensing()
+    try:
+        parsed = licensing.parse(text, validate=False)
+    except (ExpressionError, TypeError, ValueError, RecursionError):
+        return DeclaredLicense(raw, None, None, ())
+    if parsed is None:
+        return DeclaredLicense(raw, None, None, ())
+    unknown = set(licensing.unknown_license_keys(parsed))
+    if any(not _LICENSE_REF.match(key) for key in unknown):
+        return DeclaredLicense(raw, None, None, ())
+    expression = str(parsed)
+    symbols = licensing.license_symbols(parsed, decompose=True)
+    # Some LicenseRef ids are known to the licensing (ScanCode's); all must be declared in SPDX.
+    refs = {s.key for s in symbols if s.key.startswith("LicenseRef-")}
+    single = None
+    if len(symbols) == 1 and not unknown and expression == symbols[0].key:
+        single = expression
+    return DeclaredLicense(raw, expression, single, tuple(sorted(refs)))
+
+
+def license_ref_for_text(raw: str) -> str:
+    """A stable LicenseRef id for a declared licence that is not an SPDX expression."""
+    slug = re.sub(r"[^A-Za-z0-9.\-]+", "-", raw.strip()).strip("-.")[:40] or "unknown"
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:8]
+    return f"LicenseRef-ospo-{slug}-{digest}"
+
+
+def sorted_components(components: list[Component]) -> list[Component]:
+    return sorted(components, key=lambda c: c.purl)

@@ -1,0 +1,103 @@
+"""The scan's vulnerability stage: advisories from the local store and from files given on
+the command line, matched in memory; patch SLAs from the store's tracked findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ospo.vulns.importer import ImportFailed, iter_directory, iter_zip, parse_records
+from ospo.vulns.matcher import AdvisoryIndex, component_key, match_components
+
+from ospo.model import FileProblem, Inventory, VulnerabilityMatch
+from ospo.policy.ranges import Compare, natural_compare
+from ospo.vulns import versions
+
+Overdue = Callable[[VulnerabilityMatch], bool]
+
+
+def _merge(into: AdvisoryIndex, other: AdvisoryIndex) -> None:
+    into.advisories.update(other.advisories)
+    for key, entries in other.by_package.items():
+        into.by_package.setdefault(key, []).extend(entries)
+
+
+def _records_from(path: Path, problems: list[FileProblem]) -> AdvisoryIndex:
+    raw: Iterable[object]
+    if path.is_dir():
+        raw = iter_directory(path, problems)
+    elif path.is_file() and zipfile.is_zipfile(path):
+        raw = iter_zip(path, problems, label=str(path))
+    else:
+        raise ImportFailed(f"{path}: not a folder or zip of OSV records")
+    return AdvisoryIndex.from_records(parse_records(raw, problems))  # type: ignore[arg-type]
+
+
+def _store_exists(url: str) -> bool:
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).is_file()
+    return True
+
+
+def match(
+    inventory: Inventory,
+    *,
+    advisories: Iterable[Path] = (),
+    use_store: bool = True,
+    store_url: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[list[VulnerabilityMatch], dict[str, str | None], list[FileProblem], Overdue]:
+    problems: list[FileProblem] = []
+    index = AdvisoryIndex()
+    for source in advisories:
+        try:
+            _merge(index, _records_from(Path(source), problems))
+        except ImportFailed as exc:
+            problems.append(FileProblem(str(source), "unreadable", str(exc)))
+    overdue_keys: set[tuple[str, str]] = set()
+    if use_store:
+        from ospo.store.engine import default_database_url
+
+        from ospo.store import open_store
+
+        url = store_url or os.environ.get("OSPO_DATABASE_URL") or default_database_url()
+        if _store_exists(url):
+            try:
+                store = open_store(url)
+                keys = {k for c in inventory.components if c.version and (k := component_key(c)) is not None}
+                _merge(index, AdvisoryIndex.from_store(store, keys))
+                overdue_keys = _overdue_from_store(store, today)
+            except Exception as exc:  # a broken store must not stop a scan; it is reported
+                problems.append(FileProblem(url.split("@")[-1], "unreadable", f"vulnerability store: {exc}"))
+    result = match_components(inventory.components, index)
+    problems.extend(result.unsupported)
+    advice = {purl: a.upgrade_to for purl, a in result.advice.items()}
+
+    def overdue(m: VulnerabilityMatch) -> bool:
+        return (m.purl, m.advisory.id) in overdue_keys
+
+    return result.matches(), advice, problems, overdue
+
+
+def _overdue_from_store(store: object, today: dt.date | None) -> set[tuple[str, str]]:
+    from ospo.vulns.tracking import list_findings
+
+    return {(f.purl, f.vuln_id) for f in list_findings(store, today=today) if f.overdue}  # type: ignore[arg-type]
+
+
+def compare_for(ecosystem: str) -> Compare:
+    """The ecosystem's own version ordering for policy ranges, a natural order otherwise."""
+    osv = versions.osv_ecosystem(ecosystem)
+    if osv is None:
+        return natural_compare
+
+    def compare(a: str, b: str) -> int:
+        try:
+            return versions.compare(osv, a, b)
+        except Exception:
+            return natural_compare(a, b)
+
+    return compare

@@ -1,0 +1,183 @@
+"""Tables of the portfolio: who owns what, what each project ships, and every scan of it.
+
+Components are stored once per purl; a scan links to the components it found with the
+per-scan facts (scope, licence, verdict). `projects.latest_scan_id` points at the newest
+scan so "where do we ship X today?" is one indexed join, not a search through history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ospo.store.base import Base
+
+
+class TeamRow(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    contact: Mapped[str | None] = mapped_column(String(300), default=None)
+
+
+class UserRow(Base):
+    """A person who logs in, or the owner of API tokens; `role` is admin/reviewer/engineer/viewer."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    password_hash: Mapped[str | None] = mapped_column(String(500), default=None)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiTokenRow(Base):
+    """A machine credential: only a hash is stored; the token is shown once at creation."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(20), index=True)
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class SessionRow(Base):
+    """A browser session: the cookie carries the id, the table keeps its hash and CSRF secret."""
+
+    __tablename__ = "sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(128), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProductRow(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), default=None)
+    distribution: Mapped[str] = mapped_column(String(20), default="distributed")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProjectRow(Base):
+    """A repository (or any scanned tree); belongs to at most one product."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    repository_url: Mapped[str | None] = mapped_column(String(1000), default=None)
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="SET NULL"), default=None, index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), default=None)
+    # Not a foreign key: projects and scans would refer to each other; ingest keeps it right.
+    latest_scan_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+
+
+class ReleaseRow(Base):
+    """A released version of a product, frozen to the scans it was built from."""
+
+    __tablename__ = "releases"
+    __table_args__ = (UniqueConstraint("product_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScanRow(Base):
+    """One scan (or imported SBOM) of a project; idempotent by the content hash."""
+
+    __tablename__ = "scans"
+    __table_args__ = (UniqueConstraint("project_id", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    release_id: Mapped[int | None] = mapped_column(
+        ForeignKey("releases.id", ondelete="SET NULL"), default=None, index=True
+    )
+    content_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20), default="scan")  # scan, cyclonedx, spdx
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    distribution: Mapped[str] = mapped_column(String(20), default="distributed")
+    verdict: Mapped[str | None] = mapped_column(String(10), default=None)
+    component_count: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ComponentRow(Base):
+    """A package version, once per purl across the whole portfolio."""
+
+    __tablename__ = "components"
+    __table_args__ = (Index("ix_components_ecosystem_namespace_name", "ecosystem", "namespace", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    purl: Mapped[str] = mapped_column(String(1000), unique=True)
+    base_purl: Mapped[str] = mapped_column(String(1000), index=True)  # purl without version
+    ecosystem: Mapped[str] = mapped_column(String(40))
+    namespace: Mapped[str | None] = mapped_column(String(300), default=None)
+    name: Mapped[str] = mapped_column(String(300))
+    version: Mapped[str | None] = mapped_column(String(200), default=None)
+
+
+class ScanComponentRow(Base):
+    """A component as one scan saw it: scope, directness, concluded licence and verdict."""
+
+    __tablename__ = "scan_components"
+
+    scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), primary_key=True)
+    component_id: Mapped[int] = mapped_column(
+        ForeignKey("components.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    scope: Mapped[str] = mapped_column(String(20), default="runtime")
+    direct: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    license: Mapped[str | None] = mapped_column(String(1000), default=None)
+    license_source: Mapped[str | None] = mapped_column(String(20), default=None)
+    verdict: Mapped[str | None] = mapped_column(String(10), default=None)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exception: Mapped[str | None] = mapped_column(String(100), default=None)
+
+
+class AuditRow(Base):
+    """Append-only: who did what, when. Never updated or deleted by ospo."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(1000), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
