@@ -33,9 +33,7 @@ def _parse_pins(path: str, text: str) -> ManifestResult:
         if not parts or parts[0].startswith("#"):
             continue
         eco, name, version, *ns = parts
-        result.components.append(
-            component(eco, name, version, path, line=number, namespace=ns[0] if ns else None)
-        )
+        result.components.append(component(eco, name, version, path, line=number, namespace=ns[0] if ns else None))
     return result
 
 
@@ -98,19 +96,13 @@ def test_check_json_and_fail_on(project: Path, db: str, tmp_path: Path) -> None:
     assert "PYSEC-2099-3" in result.output  # the GIT-only advisory is reported on stderr too
 
     # critical findings exist: --fail-on critical fails, --fail-on never passes
-    crit = runner.invoke(
-        app, ["vulns", "check", str(project), "--database", db, "-f", "json", "--fail-on", "critical"]
-    )
+    crit = runner.invoke(app, ["vulns", "check", str(project), "--database", db, "-f", "json", "--fail-on", "critical"])
     assert crit.exit_code == exitcodes.FINDINGS
-    never = runner.invoke(
-        app, ["vulns", "check", str(project), "--database", db, "-f", "json", "--fail-on", "never"]
-    )
+    never = runner.invoke(app, ["vulns", "check", str(project), "--database", db, "-f", "json", "--fail-on", "never"])
     assert never.exit_code == exitcodes.OK
 
 
-def test_fail_on_threshold_above_findings_passes(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db: str
-) -> None:
+def test_fail_on_threshold_above_findings_passes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db: str) -> None:
     original = collector.all_parsers
     monkeypatch.setattr(collector, "all_parsers", lambda: (*original(), PINS))
     target = tmp_path / "only-medium"
@@ -130,9 +122,7 @@ def _sarif_schema() -> dict:  # type: ignore[type-arg]
 
 def test_sarif_validates_against_the_schema(project: Path, db: str, tmp_path: Path) -> None:
     out = tmp_path / "out.sarif"
-    result = runner.invoke(
-        app, ["vulns", "check", str(project), "--database", db, "-f", "sarif", "-o", str(out)]
-    )
+    result = runner.invoke(app, ["vulns", "check", str(project), "--database", db, "-f", "sarif", "-o", str(out)])
     assert result.exit_code == exitcodes.FINDINGS
     log = json.loads(out.read_text())
     jsonschema.Draft4Validator(_sarif_schema()).validate(log)
@@ -187,9 +177,7 @@ def test_vex_validates_and_carries_analysis_state(project: Path, db: str, tmp_pa
     )
     assert accept.exit_code == 0, accept.output
     out = tmp_path / "vex.json"
-    result = runner.invoke(
-        app, ["vulns", "check", str(project), *args, "-f", "cyclonedx-vex", "-o", str(out)]
-    )
+    result = runner.invoke(app, ["vulns", "check", str(project), *args, "-f", "cyclonedx-vex", "-o", str(out)])
     assert result.exit_code == exitcodes.FINDINGS  # demo-pkg is still open
     text = out.read_text()
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
@@ -263,8 +251,6 @@ def test_table_output_and_bad_inputs(project: Path, db: str, tmp_path: Path) -> 
 
 
 def test_empty_database_is_incomplete(project: Path, tmp_path: Path) -> None:
-    result = runner.invoke(
-        app, ["vulns", "check", str(project), "--database", f"sqlite:///{tmp_path / 'e.db'}"]
-    )
+    result = runner.invoke(app, ["vulns", "check", str(project), "--database", f"sqlite:///{tmp_path / 'e.db'}"])
     assert result.exit_code == exitcodes.INCOMPLETE
     assert "no advisories" in result.output

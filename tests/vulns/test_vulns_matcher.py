@@ -82,9 +82,7 @@ def test_other_ecosystems(osv_fixtures: Path) -> None:
     comps = [
         component("maven", "example-lib", "1.5.1", "pom.xml", namespace="org.example"),
         component("maven", "example-lib", "1.5.2", "pom.xml", namespace="org.example"),
-        component(
-            "maven", "Example-Lib", "1.2", "pom.xml", namespace="org.example"
-        ),  # Maven is case-sensitive
+        component("maven", "Example-Lib", "1.2", "pom.xml", namespace="org.example"),  # Maven is case-sensitive
         component("golang", "Mod", "v1.2.9", "go.mod", namespace="github.com/Example"),
         component("npm", "left-padder", "2.0.0", "package-lock.json"),
         component("npm", "left-padder", None, "package.json", declared_range="^2.0.0"),
@@ -127,9 +125,7 @@ def test_match_from_the_store_equals_match_from_records(store: Store, osv_fixtur
 
 
 def test_invalid_component_version_is_reported(osv_fixtures: Path) -> None:
-    result = match_components(
-        [component("npm", "left-padder", "banana", "package-lock.json")], _index(osv_fixtures)
-    )
+    result = match_components([component("npm", "left-padder", "banana", "package-lock.json")], _index(osv_fixtures))
     assert result.findings == []
     assert result.unsupported and all(p.kind == "unsupported" for p in result.unsupported)
 
@@ -138,3 +134,14 @@ def test_invalid_component_version_is_reported(osv_fixtures: Path) -> None:
 def test_advice_is_present_for_each_vulnerable_component(osv_fixtures: Path, version: str) -> None:
     result = match_components([_pypi(version)], _index(osv_fixtures))
     assert set(result.advice) == {f"pkg:pypi/demo-pkg@{version}"}
+
+
+def test_merged_indexes_group_aliases_across_sources(osv_fixtures: Path) -> None:
+    files = sorted((osv_fixtures / "db").iterdir())
+    pysec = AdvisoryIndex.from_records(parse_osv(str(p), p.read_bytes()) for p in files if p.name.startswith("PYSEC"))
+    assert [f.vuln_id for f in match_components([_pypi("1.1.0")], pysec).findings] == ["CVE-2099-0001", "CVE-2099-0004"]
+    ghsa = AdvisoryIndex.from_records(parse_osv(str(p), p.read_bytes()) for p in files if p.name.startswith("GHSA"))
+    pysec.merge(ghsa)
+    merged = match_components([_pypi("1.1.0")], pysec).findings
+    assert [f.vuln_id for f in merged] == ["CVE-2099-0001", "CVE-2099-0004"]
+    assert len(merged[0].advisories) == 2

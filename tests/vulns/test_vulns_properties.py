@@ -12,9 +12,7 @@ from hypothesis import strategies as st
 from ospo.vulns.ranges import compile_affected, fixed_versions, is_affected, unsupported_ranges
 from ospo.vulns.versions import InvalidVersion, compare, sort_key
 
-_SEMVER = (
-    r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}(-[0-9A-Za-z-]{1,4}(\.[0-9A-Za-z-]{1,4}){0,2})?(\+[0-9a-z]{1,3})?"
-)
+_SEMVER = r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}(-[0-9A-Za-z-]{1,4}(\.[0-9A-Za-z-]{1,4}){0,2})?(\+[0-9a-z]{1,3})?"
 GRAMMARS: dict[str, str] = {
     "PyPI": (
         r"v?([0-9]!)?[0-9]{1,3}(\.[0-9]{1,3}){0,3}((a|b|rc|c|alpha|beta|pre|preview)[0-9]{0,2})?"
@@ -29,9 +27,7 @@ GRAMMARS: dict[str, str] = {
         r"v[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}"
         r"(-(0\.)?20[0-9]{12}-[0-9a-f]{12}|-rc\.[0-9])?(\+incompatible)?"
     ),
-    "Maven": (
-        r"[0-9]{1,2}([.-]?([0-9]{1,2}|alpha|beta|a1|b2|m3|rc|cr|snapshot|ga|final|release|sp|foo|jre|0|)){0,5}"
-    ),
+    "Maven": (r"[0-9]{1,2}([.-]?([0-9]{1,2}|alpha|beta|a1|b2|m3|rc|cr|snapshot|ga|final|release|sp|foo|jre|0|)){0,5}"),
     "RubyGems": r"[0-9]{1,2}(\.([0-9]{1,2}|[a-zA-Z]{1,3})){0,4}(-[0-9a-z]{1,3})?",
     "NuGet": r"[0-9]{1,2}(\.[0-9]{1,2}){0,3}(-[0-9A-Za-z]{1,4}(\.[0-9A-Za-z]{1,3}){0,2})?(\+[a-z0-9]{1,3})?",
     "Packagist": (
@@ -98,9 +94,7 @@ _JSON = st.recursive(
 def _affected(draw: st.DrawFn) -> tuple[str, Any]:
     ecosystem = draw(st.sampled_from(sorted(GRAMMARS)))
     value = _version(ecosystem) | st.just("0") | st.just("*") | _JSON
-    event = st.dictionaries(
-        st.sampled_from(["introduced", "fixed", "last_affected", "limit", "x"]), value, max_size=2
-    )
+    event = st.dictionaries(st.sampled_from(["introduced", "fixed", "last_affected", "limit", "x"]), value, max_size=2)
     rng = st.fixed_dictionaries(
         {
             "type": st.sampled_from(["ECOSYSTEM", "SEMVER", "GIT", "?"]) | _JSON,

@@ -17,9 +17,7 @@ from ospo.vulns.ranges import (
 from ospo.vulns.versions import InvalidVersion, sort_key
 
 
-def _entry(
-    *events: dict[str, str], kind: str = "ECOSYSTEM", versions: list[str] | None = None
-) -> dict[str, Any]:
+def _entry(*events: dict[str, str], kind: str = "ECOSYSTEM", versions: list[str] | None = None) -> dict[str, Any]:
     entry: dict[str, Any] = {"ranges": [{"type": kind, "events": list(events)}]}
     if versions is not None:
         entry["versions"] = versions

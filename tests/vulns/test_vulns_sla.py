@@ -111,9 +111,7 @@ def test_states_accepted_risk_and_not_affected(store: Store, osv_fixtures: Path)
     # states survive the next check
     record_findings(store, "svc", _findings(osv_fixtures, lib, padder), now=t0 + timedelta(days=1))
     feb = list_findings(store, "svc", today=date(2026, 2, 1))
-    assert [(r.vuln_id, r.effective_state, r.overdue) for r in feb] == [
-        ("CVE-2099-0005", "accepted-risk", False)
-    ]
+    assert [(r.vuln_id, r.effective_state, r.overdue) for r in feb] == [("CVE-2099-0005", "accepted-risk", False)]
     # acceptance lapses: the finding is open and overdue again, first in the list
     april = list_findings(store, "svc", today=date(2026, 4, 1))
     assert [(r.vuln_id, r.effective_state, r.overdue) for r in april] == [("CVE-2099-0005", "open", True)]

@@ -46,9 +46,7 @@ def _record(rid: str) -> str:
 class Feed:
     """A conditional-GET server: 304 when the client's validators match, else the archive."""
 
-    def __init__(
-        self, body: bytes, etag: str | None = ETAG, last_modified: str | None = LAST_MODIFIED
-    ) -> None:
+    def __init__(self, body: bytes, etag: str | None = ETAG, last_modified: str | None = LAST_MODIFIED) -> None:
         self.body, self.etag, self.last_modified = body, etag, last_modified
         self.requests: list[dict[str, str]] = []
 
@@ -56,11 +54,7 @@ class Feed:
         self.requests.append(dict(request.headers))
         if self.etag and request.headers.get("If-None-Match") == self.etag:
             return Response(status=304, headers={"ETag": self.etag})
-        if (
-            not self.etag
-            and self.last_modified
-            and request.headers.get("If-Modified-Since") == self.last_modified
-        ):
+        if not self.etag and self.last_modified and request.headers.get("If-Modified-Since") == self.last_modified:
             return Response(status=304)
         headers = {}
         if self.etag:

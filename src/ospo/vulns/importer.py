@@ -104,9 +104,7 @@ def iter_zip(
             raise ImportFailed(f"{where}: {len(infos)} entries, above the {MAX_ARCHIVE_ENTRIES} limit")
         declared = sum(i.file_size for i in infos)
         if declared > max_total:
-            raise ImportFailed(
-                f"{where}: declares {declared} bytes uncompressed, above the limit (zip bomb?)"
-            )
+            raise ImportFailed(f"{where}: declares {declared} bytes uncompressed, above the limit (zip bomb?)")
         total = 0
         for info in infos:
             name = info.filename
@@ -119,9 +117,7 @@ def iter_zip(
             if not name.lower().endswith(RECORD_SUFFIXES):
                 continue
             if info.file_size > max_record:
-                problems.append(
-                    FileProblem(member, "too-large", f"{info.file_size} bytes uncompressed; skipped")
-                )
+                problems.append(FileProblem(member, "too-large", f"{info.file_size} bytes uncompressed; skipped"))
                 continue
             if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise ImportFailed(f"{member}: compression ratio above {MAX_RATIO} (zip bomb); refused")
@@ -150,9 +146,7 @@ def iter_zip(
             yield _RawRecord(member, data)
 
 
-def iter_directory(
-    root: Path, problems: list[FileProblem], max_record: int = MAX_RECORD_BYTES
-) -> Iterator[_RawRecord]:
+def iter_directory(root: Path, problems: list[FileProblem], max_record: int = MAX_RECORD_BYTES) -> Iterator[_RawRecord]:
     """Yield record files under `root` in a stable order, never following symlinks."""
     if not root.is_dir():
         raise ImportFailed(f"{root}: not a folder")
@@ -297,9 +291,7 @@ def import_records(
     """
     report = ImportReport(source=source, problems=problems if problems is not None else [])
     with store.session() as session:
-        known: dict[str, str] = {
-            rid: mod for rid, mod in session.execute(select(AdvisoryRow.id, AdvisoryRow.modified))
-        }
+        known: dict[str, str] = {rid: mod for rid, mod in session.execute(select(AdvisoryRow.id, AdvisoryRow.modified))}
         if known_out is not None:
             known_out.update(known)
         new: dict[str, OsvRecord] = {}
@@ -405,9 +397,7 @@ def import_source(store: Store, source: str | Path, progress: Progress | None = 
     else:
         raise ImportFailed(f"{source}: no such file or folder")
     known: dict[str, str] = {}
-    return import_records(
-        store, parse_records(raw, problems, known), label, problems, progress, known_out=known
-    )
+    return import_records(store, parse_records(raw, problems, known), label, problems, progress, known_out=known)
 
 
 def import_zip_file(

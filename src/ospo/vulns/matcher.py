@@ -65,15 +65,9 @@ class _Entry:
 
     def _prepare(self) -> None:
         listed = self.entry.get("versions")
-        self._listed = (
-            frozenset(v for v in listed if isinstance(v, str)) if isinstance(listed, list) else frozenset()
-        )
-        has_ranges = any(
-            isinstance(r, dict) and r.get("type") in _EVALUATED for r in self.entry.get("ranges") or ()
-        )
-        self._range_entry = (
-            {k: v for k, v in self.entry.items() if k != "versions"} if has_ranges else self.entry
-        )
+        self._listed = frozenset(v for v in listed if isinstance(v, str)) if isinstance(listed, list) else frozenset()
+        has_ranges = any(isinstance(r, dict) and r.get("type") in _EVALUATED for r in self.entry.get("ranges") or ())
+        self._range_entry = {k: v for k, v in self.entry.items() if k != "versions"} if has_ranges else self.entry
         self._compiled = ranges.compile_affected(self.ecosystem, self._range_entry)
 
     def compiled(self) -> ranges.CompiledAffected:
@@ -187,9 +181,7 @@ class AdvisoryIndex:
                 for start in range(0, len(unique), _NAME_BATCH):
                     chunk = unique[start : start + _NAME_BATCH]
                     statements.append(
-                        base.where(
-                            AdvisoryPackageRow.ecosystem == ecosystem, AdvisoryPackageRow.name.in_(chunk)
-                        )
+                        base.where(AdvisoryPackageRow.ecosystem == ecosystem, AdvisoryPackageRow.name.in_(chunk))
                     )
         with store.session() as session:
             for statement in statements:
@@ -213,13 +205,20 @@ class AdvisoryIndex:
     def __len__(self) -> int:
         return len(self.advisories)
 
+    def merge(self, other: AdvisoryIndex) -> None:
+        """Add another index's advisories and entries (e.g. the store's and a folder's)."""
+        self._groups = None
+        self.advisories.update(other.advisories)
+        for key, entries in other.by_package.items():
+            self.by_package.setdefault(key, []).extend(entries)
+
     def group_of(self, advisory_id: str) -> tuple[str, tuple[str, ...]]:
         """(canonical id, other ids) of the vulnerability an advisory describes.
 
         Computed once over every loaded advisory: records sharing any id or alias are one
         vulnerability, even when they are linked only through a third record.
         """
-        if self._groups is None:
+        if self._groups is None or advisory_id not in self._groups:  # new advisories since
             self._groups = {}
             for members in _group(list(self.advisories.values())):
                 ids = {a.id for a in members} | {alias for a in members for alias in a.aliases}
@@ -331,9 +330,7 @@ def _describe_ranges(entry: dict[str, Any]) -> str:
     parts = []
     for rng in entry.get("ranges") or ():
         if isinstance(rng, dict) and rng.get("type") in _EVALUATED:
-            events = ", ".join(
-                f"{k} {v}" for e in rng.get("events") or () if isinstance(e, dict) for k, v in e.items()
-            )
+            events = ", ".join(f"{k} {v}" for e in rng.get("events") or () if isinstance(e, dict) for k, v in e.items())
             parts.append(f"{rng['type']} range [{events}]")
     return "; ".join(parts)
 
@@ -366,8 +363,7 @@ def match_components(components: Iterable[Component], index: AdvisoryIndex) -> M
                     FileProblem(
                         component.purl,
                         "unsupported",
-                        f"{entry.advisory_id}: cannot be decided on version {version}: "
-                        + "; ".join(undecidable),
+                        f"{entry.advisory_id}: cannot be decided on version {version}: " + "; ".join(undecidable),
                     )
                 )
                 continue
