@@ -385,6 +385,10 @@ def match_components(components: Iterable[Component], index: AdvisoryIndex) -> M
     return result
 
 
+def _worst_first(advisory: Advisory) -> tuple[int, float]:
+    return RANK.get(advisory.severity, 9), -(advisory.score or 0.0)
+
+
 def _findings_for(
     component: Component, ecosystem: str, version: str, hits: list[_Entry], index: AdvisoryIndex
 ) -> list[Finding]:
@@ -394,14 +398,19 @@ def _findings_for(
     findings = []
     for vid, entries in groups.items():
         aliases = index.group_of(entries[0].advisory_id)[1]
-        member_ids = sorted({e.advisory_id for e in entries}, key=_id_rank)
-        members = [index.advisories[i] for i in member_ids]
-        worst = min(members, key=lambda a: (RANK.get(a.severity, 9), -(a.score or 0.0)))
-        fixed: list[str] = []
-        for e in entries:
-            fixed.extend(v for v in e.fixed if v not in fixed)
-        if len(fixed) > 1:
-            fixed = _in_version_order(ecosystem, fixed)
+        if len(entries) == 1:  # the common case: one record, one entry
+            members = [index.advisories[entries[0].advisory_id]]
+            worst = members[0]
+            fixed = list(entries[0].fixed)
+        else:
+            member_ids = sorted({e.advisory_id for e in entries}, key=_id_rank)
+            members = [index.advisories[i] for i in member_ids]
+            worst = min(members, key=_worst_first)
+            fixed = []
+            for e in entries:
+                fixed.extend(v for v in e.fixed if v not in fixed)
+            if len(fixed) > 1:
+                fixed = _in_version_order(ecosystem, fixed)
         findings.append(
             Finding(
                 component=component,
