@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from support import database_url, shared_data  # noqa: F401  (re-exported for older tests)
+
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
-
-
-def shared_data(sub: str) -> Path:
-    """A folder of ../shared/data, or skip: a user's fresh clone does not have it."""
-    path = SHARED / "data" / sub
-    if not path.exists():
-        pytest.skip(f"../shared/data/{sub} is absent (optional data, not in a fresh clone)")
-    return path
-
-
-def database_url() -> str:
-    url = os.environ.get("OSPO_TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("OSPO_TEST_DATABASE_URL is not set: no PostgreSQL server to test against")
-    return url
 
 
 def _postgres_store_url() -> tuple[str, str, str]:

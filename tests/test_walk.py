@@ -88,3 +88,22 @@ def test_binary_sniffing_and_limits(tmp_path: Path) -> None:
     bom = tmp_path / "bom.txt"
     bom.write_bytes(b"\xef\xbb\xbfabc\xff")
     assert read_text(bom, 100) == "abc\ufffd"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 30000 + "]" * 30000, "- " * 30000 + "x", "a:\n" + "".join(" " * (2 * i) + f"k{i}:\n" for i in range(300))],
+)
+def test_deep_yaml_is_refused_before_libyaml_can_crash(text: str) -> None:
+    from ospo.walk import load_yaml
+
+    with pytest.raises(ParseError, match="nested deeper"):
+        load_yaml("deep.yaml", text)
+
+
+def test_yaml_errors_name_the_line() -> None:
+    from ospo.walk import load_yaml
+
+    with pytest.raises(ParseError) as info:
+        load_yaml("bad.yaml", "a: 1\nb: [\n")
+    assert info.value.path == "bad.yaml" and info.value.line is not None

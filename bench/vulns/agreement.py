@@ -26,10 +26,10 @@ from ospo.vulns.versions import InvalidVersion, canonical_ecosystem, key_functio
 
 
 def default_root() -> Path:
-    """../shared/data/osv/pypa beside the checkout (or $OSPO_SHARED/data/osv/pypa)."""
+    """../shared/data/osv/pypa beside the checkout (or $OSPO_SHARED_DIR/data/osv/pypa)."""
     import os
 
-    shared = os.environ.get("OSPO_SHARED")
+    shared = os.environ.get("OSPO_SHARED_DIR")
     base = Path(shared) if shared else Path(__file__).resolve().parents[3] / "shared"
     return base / "data" / "osv" / "pypa" / "vulns"
 
@@ -41,9 +41,7 @@ _OPEN_RANGE_STALE_LIST = (
     "range is open (introduced, no fix): releases published after the list was enumerated "
     "are inside the range but absent from the frozen versions list"
 )
-_BACKPORT_STALE_LIST = (
-    "a later release on an old branch (below the fix) appeared after the list was enumerated"
-)
+_BACKPORT_STALE_LIST = "a later release on an old branch (below the fix) appeared after the list was enumerated"
 _PRERELEASES_NOT_LISTED = (
     "the list omits pre-releases that lie inside the range (and that other advisories of the "
     "package list): incomplete enumeration"
@@ -154,9 +152,7 @@ def check(root: Path) -> Report:
             try:
                 inside = compiled.in_ranges(key_of(version))
             except InvalidVersion as error:
-                report.disagreements.append(
-                    Disagreement(advisory, name, version, "invalid-version", str(error))
-                )
+                report.disagreements.append(Disagreement(advisory, name, version, "invalid-version", str(error)))
                 continue
             if version in listed and not inside:
                 report.disagreements.append(Disagreement(advisory, name, version, "listed-not-in-ranges"))

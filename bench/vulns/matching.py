@@ -112,9 +112,7 @@ def main(argv: list[str]) -> int:
 
     subset = components[:1000]
     start = time.process_time()
-    theirs = [
-        [vid for vid, _, raw in index[name] if univers_is_affected(version, raw)] for name, version in subset
-    ]
+    theirs = [[vid for vid, _, raw in index[name] if univers_is_affected(version, raw)] for name, version in subset]
     peer_seconds = time.process_time() - start
     disagreements = sum(1 for a, b in zip(ours, theirs, strict=False) if a != b)
     subset_checks = sum(len(index[n]) for n, _ in subset)

@@ -64,9 +64,7 @@ def pairs(chains: list[list[Any]]) -> tuple[list[tuple[str, str]], list[tuple[st
     return less, equal
 
 
-def judge(
-    parse: Callable[[str], Any], less: list[tuple[str, str]], equal: list[tuple[str, str]]
-) -> dict[str, Any]:
+def judge(parse: Callable[[str], Any], less: list[tuple[str, str]], equal: list[tuple[str, str]]) -> dict[str, Any]:
     right = wrong = failed = 0
     wrong_examples: list[str] = []
     for kind, items in (("<", less), ("=", equal)):
@@ -105,9 +103,7 @@ def accepted(parse: Callable[[str], Any], invalid: list[str]) -> int:
 def sample_versions(ecosystem: str, table: dict[str, Any], n: int = 2000) -> list[str]:
     """Valid versions: the table's, plus generated ones in the ecosystem's usual shape."""
     rng = random.Random(42)
-    base = [
-        v for chain in table[ecosystem]["chains"] for g in chain for v in (g if isinstance(g, list) else [g])
-    ]
+    base = [v for chain in table[ecosystem]["chains"] for g in chain for v in (g if isinstance(g, list) else [g])]
     suffix = {
         "PyPI": ["", "", "", "rc1", "a2", ".post1", ".dev3"],
         "Maven": ["", "", "-SNAPSHOT", ".Final", "-rc1", "-beta-2", ".RELEASE"],
@@ -120,8 +116,7 @@ def sample_versions(ecosystem: str, table: dict[str, Any], n: int = 2000) -> lis
     }.get(ecosystem, ["", "", "", "-rc.1", "-beta.2", "+build.7"])
     prefix = "v" if ecosystem == "Go" else ""
     generated = [
-        f"{prefix}{rng.randint(0, 30)}.{rng.randint(0, 30)}.{rng.randint(0, 30)}{rng.choice(suffix)}"
-        for _ in range(n)
+        f"{prefix}{rng.randint(0, 30)}.{rng.randint(0, 30)}.{rng.randint(0, 30)}{rng.choice(suffix)}" for _ in range(n)
     ]
     return [str(v) for v in base] + generated
 

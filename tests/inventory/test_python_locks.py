@@ -111,6 +111,11 @@ version = "8.1.7"
 source = { registry = "https://pypi.org/simple" }
 
 [[package]]
+name = "sphinx"
+version = "7.0.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
 name = "gitdep"
 version = "0.3.0"
 source = { git = "https://github.com/acme/gitdep?rev=main#0123abcd" }
@@ -119,7 +124,7 @@ source = { git = "https://github.com/acme/gitdep?rev=main#0123abcd" }
 name = "localdep"
 version = "0.0.1"
 source = { directory = "../localdep" }
-"""  # noqa: E501
+"""
     result = uv_lock.parse("uv.lock", text)
     purls = {c.purl for c in result.components}
     assert {"pkg:pypi/numpy@1.26.4", "pkg:pypi/numpy@2.1.0"} <= purls
@@ -137,6 +142,9 @@ source = { directory = "../localdep" }
         "python:source": "directory",
     }
     assert result.root is not None and result.root.purl == "pkg:pypi/app@0.1.0"
+    # the extra asked for ("cli") is an edge; the one nobody asked for ("docs") is not
+    assert ("pkg:pypi/tool@1.0", "pkg:pypi/click@8.1.7") in result.edges
+    assert ("pkg:pypi/tool@1.0", "pkg:pypi/sphinx@7.0.0") not in result.edges
 
 
 def test_uv_lock_without_members_cannot_tell_direct() -> None:
@@ -238,7 +246,7 @@ lock_version = "3.1"
 "six 1.16.0" = [
     {url = "https://files.pythonhosted.org/six-1.16.0.tar.gz", hash = "sha256:1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926"},
 ]
-"""  # noqa: E501
+"""
     result = pdm_lock.parse("pdm.lock", text)
     assert result.components[0].purl == "pkg:pypi/six@1.16.0"
     assert result.components[0].hashes[0].value.startswith("1e61c374")

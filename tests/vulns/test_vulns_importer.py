@@ -168,9 +168,9 @@ def test_not_a_zip(store: Store, tmp_path: Path) -> None:
 
 @pytest.mark.shared
 def test_real_pypa_sample_imports_without_problems(tmp_path: Path, sqlite_store: Store) -> None:
-    from conftest import shared_osv_dir
+    from support import shared_data
 
-    root = shared_osv_dir() / "pypa" / "vulns"
+    root = shared_data("osv") / "pypa" / "vulns"
     sample = tmp_path / "sample"
     folders = [f for f in sorted(root.iterdir()) if f.is_dir()][:200]
     for folder in folders:

@@ -187,3 +187,28 @@ def test_compiled_form_agrees_with_direct_evaluation() -> None:
     compiled = compile_affected("npm", entry)
     for v in ["0.1.0", "1.0.0", "1.0.4", "1.0.5", "2.0.0-beta", "2.0.0-rc.1", "2.3.0", "2.3.1"]:
         assert compiled.contains(sort_key("npm", v)) == is_affected("npm", v, entry)
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "below", "inside", "fixed", "above"),
+    [
+        ("Debian:12", "1.0~rc1-1", "1.0-1", "1.0-2", "1:0.9-1"),
+        ("Ubuntu:22.04:LTS", "2.30-21ubuntu1~18.04.4", "2.30-21ubuntu1~18.04.5", "2.31-0ubuntu9", "2.32-1"),
+        ("Red Hat", "1.0-1.el7", "1.0-2.el7", "1.0.1-1.el7", "1.1-1.el7"),
+        ("Alpine:v3.18", "1.0_rc1-r0", "1.0-r0", "1.0.1-r0", "1.1-r0"),
+        ("Maven", "5.4.0.CR1", "5.4.0.Final", "5.4.0.SP1", "5.4.1.Final"),
+        ("Packagist", "1.0.0-RC1", "v1.0", "1.0.0-p1", "1.0.1"),
+    ],
+)
+def test_distribution_and_other_orders_in_ranges(
+    ecosystem: str, below: str, inside: str, fixed: str, above: str
+) -> None:
+    entry = _entry({"introduced": inside}, {"fixed": fixed}, versions=[inside])
+    compiled = compile_affected(ecosystem, entry)
+    assert compiled.problems == ()
+    assert [compiled.contains_version(v) for v in (below, inside, fixed, above)] == [
+        False,
+        True,
+        False,
+        False,
+    ]

@@ -23,9 +23,7 @@ class LicensesFormat(StrEnum):
 
 def licenses(
     path: Annotated[Path, typer.Argument(help="Folder (or single file) to scan.")],
-    format: Annotated[
-        LicensesFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = LicensesFormat.table,
+    format: Annotated[LicensesFormat, typer.Option("--format", "-f", help="Output format.")] = LicensesFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     processes: Annotated[
         int | None, typer.Option("--processes", "-p", min=1, help="Worker processes (default: CPU count).")

@@ -6,7 +6,9 @@ import typer
 
 from ospo.cli.inventory_cmd import inventory
 from ospo.cli.licenses_cmd import licenses
+from ospo.cli.notice_cmd import notice, report
 from ospo.cli.office_cmd import serve, tokens_app, users_app, where
+from ospo.cli.scan_cmd import scan
 from ospo.cli.vulns_cmd import vulns_app
 
 app = typer.Typer(
@@ -16,7 +18,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("scan")(scan)
 app.command("inventory")(inventory)
+app.command("notice")(notice)
+app.command("report")(report)
 app.command("licenses")(licenses)
 app.add_typer(vulns_app, name="vulns")
 app.command("where")(where)

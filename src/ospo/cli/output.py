@@ -26,6 +26,9 @@ def write_output(text: str, output: Path | None) -> None:
             handle.write(text)
             if not text.endswith("\n"):
                 handle.write("\n")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

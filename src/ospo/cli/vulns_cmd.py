@@ -385,6 +385,4 @@ def triage_cmd(
     except OspoError as exc:
         err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
-    err_console.print(
-        f"{tracked.vuln_id} in {tracked.purl}: {tracked.state}", highlight=False, soft_wrap=True
-    )
+    err_console.print(f"{tracked.vuln_id} in {tracked.purl}: {tracked.state}", highlight=False, soft_wrap=True)

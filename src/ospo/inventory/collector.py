@@ -76,9 +76,7 @@ class InventoryCollector:
             self.problems.append(FileProblem(file.relpath, "parse", "nesting too deep"))
             return
         except Exception as exc:  # a parser bug must not end the run; it is reported
-            self.problems.append(
-                FileProblem(file.relpath, "parse", f"internal error in {spec.name} parser: {exc!r}")
-            )
+            self.problems.append(FileProblem(file.relpath, "parse", f"internal error in {spec.name} parser: {exc!r}"))
             return
         self.results.append(result)
         self.problems.extend(result.notes)
@@ -279,8 +277,7 @@ def merge_results(
             continue
         target_comp = by_purl.get(dst)
         if target_comp is not None and any(
-            (other := by_purl.get(t)) is not None and _key(other) == _key(target_comp)
-            for t in graph.get(src, ())
+            (other := by_purl.get(t)) is not None and _key(other) == _key(target_comp) for t in graph.get(src, ())
         ):
             continue
         graph[src].add(dst)
@@ -414,7 +411,5 @@ def _pin_for_ref(
         return None
     if parsed.version:
         return None
-    probe = Component(
-        purl=ref, name=parsed.name, version=None, ecosystem=parsed.type, namespace=parsed.namespace
-    )
+    probe = Component(purl=ref, name=parsed.name, version=None, ecosystem=parsed.type, namespace=parsed.namespace)
     return _find_pin(resolved_in, folder, probe, by_purl) or project_by_key.get(_key(probe))

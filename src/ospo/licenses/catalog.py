@@ -187,3 +187,25 @@ def key_to_spdx(key: str) -> str:
 def spdx_to_key(spdx_id: str) -> str | None:
     """SPDX id (any case, deprecated ids too) -> ScanCode key, None if unknown."""
     return catalog().key_of(spdx_id)
+
+
+def license_text(license_id: str) -> str | None:
+    """The full text of a licence (SPDX id or LicenseRef-scancode-<key>), for NOTICE files."""
+    from ospo.licenses.data import data_dir, split_front_matter
+
+    key = catalog().key_of(license_id)
+    if key is None:
+        return None
+
+    def body(k: str) -> str:
+        try:
+            raw = (data_dir() / "licenses" / f"{k}.LICENSE").read_text(encoding="utf-8")
+        except OSError:
+            return ""
+        return split_front_matter(raw)[2].strip()
+
+    text = body(key)
+    # "-or-later" keys hold only the grant; the licence itself is its base key's text.
+    if key.endswith("-plus") and key.removesuffix("-plus") in catalog().by_key:
+        text = "\n\n".join(t for t in (text, body(key.removesuffix("-plus"))) if t)
+    return text or None

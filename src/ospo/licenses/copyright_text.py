@@ -27,9 +27,7 @@ YEARS_RE = re.compile(
     r"(?![\w@])",
     re.IGNORECASE,
 )
-_ONE_YEAR_RE = re.compile(
-    rf"(?<![\w.@/]){YEAR}(?:{_RANGE_SEP}({YEAR}|\d\d|{_OPEN_END}))?(?![\w@])", re.IGNORECASE
-)
+_ONE_YEAR_RE = re.compile(rf"(?<![\w.@/]){YEAR}(?:{_RANGE_SEP}({YEAR}|\d\d|{_OPEN_END}))?(?![\w@])", re.IGNORECASE)
 
 # Comment leaders at the start of a line, in any mix ("/*", " * ", "#", "//", ";;", "--",
 # "%", "dnl", "REM", "!", "'", "<!--", ".\\\"" man-page comments, "(*", "{-", '"""').

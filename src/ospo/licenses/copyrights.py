@@ -85,8 +85,7 @@ _TERMINATOR_KEYS = (
     "drive", "lane", "way", "circle", "parkway", "square",
 )  # fmt: skip
 _ABBREVIATIONS = _words(
-    "inc ltd co corp jr sr dr mr mrs ms st prof bros al etc llc gmbh ag sa nv bv ev kg "
-    "plc pty lda srl spa oy ab as"
+    "inc ltd co corp jr sr dr mr mrs ms st prof bros al etc llc gmbh ag sa nv bv ev kg plc pty lda srl spa oy ab as"
 )
 
 _EMAIL_RE = re.compile(r"<?\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}>?")
@@ -152,10 +151,10 @@ _SPACE_BEFORE_COMMA_RE = re.compile(r"\s+(?=,)")
 # A line that finishes the name begun on the line before ("Netscape Communications" /
 # "Corporation. All Rights Reserved.", "Foo Authors" / "and contributors").
 _NAME_TAIL_RE = re.compile(
-    r"(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|GmbH|AG|Foundation|Company|"
-    r"Co|University|Institute|Project|Contributors|Authors|and\s+(?:others|contributors|"
-    r"other\s+contributors|its\s+affiliates|affiliates))\b",
-    re.IGNORECASE,
+    r"(?:Inc|Incorporated|Corp|Corporation|Ltd|Limited|LLC|GmbH|AG|Foundation|Company|Co|"
+    r"University|Institute|Project|Contributors|Authors|Organi[sz]ation|Association|Society|"
+    r"Council|Laborator(?:y|ies)|Group|Consortium|Trust|Centre|Center|Systems|Technologies|"
+    r"and\s+(?:others|contributors|other\s+contributors|its\s+affiliates|affiliates))\b"
 )
 _ONLY_YEARS_RE = re.compile(rf"[\s,:]*(?:{YEARS_RE.pattern})?[\s,:]*", re.IGNORECASE)
 # "(C) Eero Example <oak at example dot com>": a bare sign followed by nothing but a name.
@@ -276,9 +275,7 @@ def _scan_line(path: str, index: int, lines: list[str], consumed: set[int]) -> l
     return found
 
 
-def _continue(
-    statement: _Statement, index: int, lines: list[str], consumed: set[int]
-) -> tuple[_Statement, int]:
+def _continue(statement: _Statement, index: int, lines: list[str], consumed: set[int]) -> tuple[_Statement, int]:
     """Join the next comment lines while the holder is missing or the line ends mid-name."""
     end = index
     current = statement
@@ -587,6 +584,4 @@ def _author(path: str, index: int, cleaned: str) -> Copyright | None:
     name = _holder(kept)
     if name is None or (not name[:1].isupper() and not name[:1].isdigit()):
         return None
-    return Copyright(
-        path=path, line=index + 1, statement=_tidy_statement(cleaned), holder=name, kind="author"
-    )
+    return Copyright(path=path, line=index + 1, statement=_tidy_statement(cleaned), holder=name, kind="author")

@@ -82,8 +82,7 @@ class Matcher:
         index = self.index
         automaton = index.automaton()
         found = [
-            RuleMatch(rule, end - length + 1, end, length, 100.0, True)
-            for end, (rule, length) in automaton.iter(query)
+            RuleMatch(rule, end - length + 1, end, length, 100.0, True) for end, (rule, length) in automaton.iter(query)
         ]
         anchors = index.anchors()
         strings = index.rule_strings

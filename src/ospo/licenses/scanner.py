@@ -85,9 +85,7 @@ def scan_file(path: str, relpath: str, prefilter: bool = True) -> FileLicenses:
         return result
     if len(data) > MAX_FILE_BYTES:
         data = data[:MAX_FILE_BYTES]
-        result.notes.append(
-            FileProblem(relpath, "too-large", f"only the first {MAX_FILE_BYTES:,} bytes were read")
-        )
+        result.notes.append(FileProblem(relpath, "too-large", f"only the first {MAX_FILE_BYTES:,} bytes were read"))
     result.size = len(data)
     result.sha1 = hashlib.sha1(data, usedforsecurity=False).hexdigest()
     if is_binary(data[:BINARY_SNIFF_BYTES]):
@@ -95,9 +93,7 @@ def scan_file(path: str, relpath: str, prefilter: bool = True) -> FileLicenses:
             text = data.decode("utf-16", errors="replace")
         elif len(data) > MAX_BINARY_BYTES:
             result.scanned = False
-            result.notes.append(
-                FileProblem(relpath, "unsupported", "binary file too large to search for licence text")
-            )
+            result.notes.append(FileProblem(relpath, "unsupported", "binary file too large to search for licence text"))
             return result
         else:
             strings = _STRINGS.findall(data)
@@ -141,6 +137,39 @@ def _chunks(files: Iterable[tuple[str, str]], size: int) -> Iterator[list[tuple[
         yield chunk
 
 
+def scan_files(
+    files: list[tuple[str, str]],
+    processes: int | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> list[FileLicenses]:
+    """Scan (path, relpath) pairs, spread over `processes` workers (default: CPU count).
+
+    This is the entry for callers that walked the tree already (`ospo scan` walks once for
+    inventory and licences) and hand over the files they chose.
+    """
+    workers = processes or os.cpu_count() or 1
+    results: list[FileLicenses] = []
+    if workers <= 1 or len(files) <= CHUNK_FILES:
+        _worker_init()
+        for chunk in _chunks(files, CHUNK_FILES):
+            results.extend(_scan_chunk(chunk))
+            if progress is not None:
+                progress(len(results))
+        return results
+    size = max(4, min(CHUNK_FILES, len(files) // (workers * 4) or 1))
+    # fork shares the index the parent just loaded; elsewhere each worker loads it.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "fork":
+        _worker_init()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
+        for batch in pool.map(_scan_chunk, _chunks(files, size)):
+            results.extend(batch)
+            if progress is not None:
+                progress(len(results))
+    return results
+
+
 def scan_tree(
     root: str,
     processes: int | None = None,
@@ -159,26 +188,7 @@ def scan_tree(
 
     walker = Walker(root, walk or WalkOptions())
     files = [(f.path, f.relpath) for f in walker]
-    workers = processes or os.cpu_count() or 1
-    results: list[FileLicenses] = []
-    if workers <= 1 or len(files) <= CHUNK_FILES:
-        _worker_init()
-        for chunk in _chunks(files, CHUNK_FILES):
-            results.extend(_scan_chunk(chunk))
-            if progress is not None:
-                progress(len(results))
-    else:
-        size = max(4, min(CHUNK_FILES, len(files) // (workers * 4) or 1))
-        # fork shares the index the parent just loaded; elsewhere each worker loads it.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        context = multiprocessing.get_context(method)
-        if method == "fork":
-            _worker_init()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init) as pool:
-            for batch in pool.map(_scan_chunk, _chunks(files, size)):
-                results.extend(batch)
-                if progress is not None:
-                    progress(len(results))
+    results = scan_files(files, processes, progress)
     results.sort(key=lambda r: r.path)
     scan = LicenseScan(root=root, files=results, problems=list(walker.problems), files_seen=walker.files_seen)
     scan.data_version = data_version()

@@ -14,9 +14,7 @@ import tomllib
 
 from ospo.model import FileLicenses, MatchKind, PackageLicenses
 
-LICENSE_FILE = re.compile(
-    r"^(licen[cs]e|copying|copyright|unlicen[cs]e|notice|legal|mit-license)([-._].*)?$", re.I
-)
+LICENSE_FILE = re.compile(r"^(licen[cs]e|copying|copyright|unlicen[cs]e|notice|legal|mit-license)([-._].*)?$", re.I)
 README_FILE = re.compile(r"^readme([-._].*)?$", re.I)
 METADATA_FILES = ("package.json", "pyproject.toml", "Cargo.toml", "setup.cfg")
 MAX_METADATA_BYTES = 1 << 20
@@ -84,9 +82,7 @@ def _declared(
         where = meta_file if folder_rel == "." or meta_file == "(metadata)" else f"{folder_rel}/{meta_file}"
         return _normalise(meta), (where or "",)
     prefix = "" if folder_rel == "." else folder_rel + "/"
-    top = [
-        r for p, r in by_path.items() if p.startswith(prefix) and "/" not in p[len(prefix) :] and r.findings
-    ]
+    top = [r for p, r in by_path.items() if p.startswith(prefix) and "/" not in p[len(prefix) :] and r.findings]
     for pattern in (LICENSE_FILE, README_FILE):
         chosen = [r for r in top if pattern.match(r.path.rsplit("/", 1)[-1])]
         expressions = [f.expression for r in chosen for f in r.findings if f.kind in _STRONG]
@@ -95,9 +91,7 @@ def _declared(
     return None, ()
 
 
-def summarise(
-    root: str, results: list[FileLicenses], declared_metadata: str | None = None
-) -> list[PackageLicenses]:
+def summarise(root: str, results: list[FileLicenses], declared_metadata: str | None = None) -> list[PackageLicenses]:
     """The root's summary (folder ".") and one per top-level folder holding findings."""
     by_path = {r.path: r for r in results}
     folders: dict[str, list[FileLicenses]] = {".": list(results)}

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from ospo.model import OspoError, Verdict
+from ospo.model import OspoError, ParseError, Verdict
+from ospo.walk import yaml_nesting_guard
 
 DISTRIBUTIONS = ("distributed", "saas", "internal")
 CATEGORIES = (
@@ -112,7 +113,12 @@ def load_policy(path: str | Path | None = None) -> Policy:
 
 def parse_policy(text: str, source: str = "ospo-policy.yml") -> Policy:
     try:
+        yaml_nesting_guard(source, text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except ParseError as exc:
+        raise PolicyError(source, [(exc.line, exc.message)]) from None
+    except RecursionError:
+        raise PolicyError(source, [(None, "nested too deeply")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -66,9 +66,7 @@ def licenses_to_data(scan: LicenseScan, category_of: Callable[[str], str] | None
             }
             for f in scan.files
         ],
-        "problems": [
-            {"path": p.path, "kind": p.kind, "message": p.message, "line": p.line} for p in scan.problems
-        ],
+        "problems": [{"path": p.path, "kind": p.kind, "message": p.message, "line": p.line} for p in scan.problems],
     }
 
 

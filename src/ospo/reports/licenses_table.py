@@ -16,12 +16,8 @@ def licenses_table(scan: LicenseScan) -> Group:
     summary.add_column("from")
     summary.add_column("detected beneath")
     for p in scan.packages:
-        summary.add_row(
-            p.folder, p.declared or "-", ", ".join(p.declared_from) or "-", ", ".join(p.detected) or "-"
-        )
-    files = Table(
-        title=f"Licence findings ({sum(len(f.findings) for f in scan.files)} in {scan.files_seen} files)"
-    )
+        summary.add_row(p.folder, p.declared or "-", ", ".join(p.declared_from) or "-", ", ".join(p.detected) or "-")
+    files = Table(title=f"Licence findings ({sum(len(f.findings) for f in scan.files)} in {scan.files_seen} files)")
     files.add_column("file")
     files.add_column("lines", justify="right")
     files.add_column("licence")

@@ -16,9 +16,14 @@ _SEV_STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": 
 
 
 def _why(decision: PolicyDecision) -> str:
-    """The reasons that decided, without the bookkeeping lines."""
-    keep = [r for r in decision.reasons if not r.startswith("licence ") or "unknown" in r]
-    return "; ".join(keep[-3:]) if keep else "; ".join(decision.reasons)
+    """The reasons that decided, without the bookkeeping line (the licence column shows it)."""
+    reasons = [r for r in decision.reasons if not (r.startswith("licence ") and "(licenses." not in r)]
+    rule = decision.rule or ""
+    if rule.startswith("components."):
+        reasons = [r for r in reasons if r.startswith("component rule")] or reasons
+    elif rule.startswith("vulnerabilities."):
+        reasons = [r for r in reasons if "fail_on" in r or "SLA" in r] or reasons
+    return "; ".join(reasons[-3:])
 
 
 def scan_report(
@@ -65,7 +70,7 @@ def scan_report(
                 name, version = comp.display_name, comp.version or comp.declared_range or ""
             else:
                 name, version = d.subject.removeprefix("file:"), ""
-            lic = (info.expression or "unknown") + (f" ({info.source})" if info else "") if info else ""
+            lic = f"{info.expression} ({info.source})" if info and info.expression else "unknown"
             why = _why(d)
             if d.exception:
                 why = f"exception {d.exception}"
@@ -77,9 +82,19 @@ def scan_report(
         if table is not None:
             table.title_style = _STYLE[verdict.value]
             parts.append(table)
-    waived = decision_table("Allowed by exception", (d for d in decisions if d.exception))
-    if waived is not None:
-        parts.append(waived)
+    by_exception: dict[str, list[str]] = {}
+    for d in decisions:
+        if d.exception:
+            comp = comps.get(d.subject)
+            by_exception.setdefault(d.exception, []).append(comp.display_name if comp else d.subject)
+    if by_exception:
+        table = Table(title="Allowed by exception", title_justify="left")
+        table.add_column("exception")
+        table.add_column("components", overflow="fold")
+        for exc_id, names in sorted(by_exception.items()):
+            shown = ", ".join(sorted(names)[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+            table.add_row(exc_id, f"{len(names)}: {shown}")
+        parts.append(table)
     if show_allowed:
         allowed = decision_table("Allowed", (d for d in decisions if d.verdict is Verdict.ALLOW and not d.exception))
         if allowed is not None:

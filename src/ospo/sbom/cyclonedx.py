@@ -67,9 +67,7 @@ HASH_ALGORITHMS: dict[str, HashAlgorithm] = {
     "blake3": HashAlgorithm.BLAKE3,
 }
 # The schema only accepts hex digests of these lengths.
-_HEX_DIGEST = re.compile(
-    r"^(?:[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{96}|[a-fA-F0-9]{128})$"
-)
+_HEX_DIGEST = re.compile(r"^(?:[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{96}|[a-fA-F0-9]{128})$")
 
 _SCOPES = {
     Scope.RUNTIME: ComponentScope.REQUIRED,
@@ -146,9 +144,7 @@ def _dependencies(graph: SbomGraph, nodes: dict[str, CdxComponent]) -> list[CdxD
     return out
 
 
-def _to_cdx(
-    comp: Component, kind: ComponentType, *, is_root: bool = False, synthetic: bool = False
-) -> CdxComponent:
+def _to_cdx(comp: Component, kind: ComponentType, *, is_root: bool = False, synthetic: bool = False) -> CdxComponent:
     properties: list[Property] = []
     if synthetic:
         properties.append(Property(name=PROP_SYNTHETIC_ROOT, value="true"))

@@ -40,9 +40,7 @@ def _clean(item: str) -> str:
     return " ".join(words)
 
 
-def licenses_to_spdx_data(
-    scan: LicenseScan, name: str | None = None, tool_version: str = "0"
-) -> dict[str, Any]:
+def licenses_to_spdx_data(scan: LicenseScan, name: str | None = None, tool_version: str = "0") -> dict[str, Any]:
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     files = []
     refs: set[str] = set()
@@ -66,11 +64,7 @@ def licenses_to_spdx_data(
                 "checksums": [{"algorithm": "SHA1", "checksumValue": f.sha1}],
                 "licenseConcluded": "NOASSERTION",
                 "licenseInfoInFiles": infos or ["NONE"] if f.scanned else ["NOASSERTION"],
-                "copyrightText": "\n".join(statements)
-                if statements
-                else "NONE"
-                if f.scanned
-                else "NOASSERTION",
+                "copyrightText": "\n".join(statements) if statements else "NONE" if f.scanned else "NOASSERTION",
             }
         )
         relationships.append(

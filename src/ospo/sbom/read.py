@@ -117,9 +117,7 @@ def _purl_parts(purl: str) -> PackageURL | None:
 
 
 def _generic_purl(name: str, version: str | None, group: str | None) -> str:
-    return str(
-        PackageURL(type="generic", namespace=group or None, name=name or "unnamed", version=version or None)
-    )
+    return str(PackageURL(type="generic", namespace=group or None, name=name or "unnamed", version=version or None))
 
 
 def _str(obj: Any, key: str) -> str | None:
@@ -209,9 +207,7 @@ class _CycloneDxReader:
         kind = _str(item, "type") or "library"
         if PROP_MANIFEST in named or (kind == "file" and bom_ref and bom_ref.startswith("file:")):
             if bom_ref:
-                self.refs[bom_ref] = (
-                    bom_ref if bom_ref.startswith("file:") else f"file:{named.get(PROP_MANIFEST)}"
-                )
+                self.refs[bom_ref] = bom_ref if bom_ref.startswith("file:") else f"file:{named.get(PROP_MANIFEST)}"
             return
         group = _str(item, "group")
         version = _str(item, "version")
@@ -223,9 +219,7 @@ class _CycloneDxReader:
             purl = _generic_purl(name, version, group)
             parsed = _purl_parts(purl)
             if declared_purl:
-                self.out.note(
-                    f"component {name!r} has an invalid purl {declared_purl!r}; identified as {purl}"
-                )
+                self.out.note(f"component {name!r} has an invalid purl {declared_purl!r}; identified as {purl}")
             else:
                 self.out.note(f"component {name!r} has no purl; identified as {purl}")
         if parsed is None:

@@ -157,8 +157,7 @@ class _Writer:
         packages = [self._package(graph.root, ROOT_ID, PackagePurpose.APPLICATION, root=True)]
         packages += [self._package(p, self.ids[p.purl], PackagePurpose.APPLICATION) for p in graph.projects]
         packages += [
-            self._package(c, self.ids[c.purl], PackagePurpose.LIBRARY)
-            for c in [*graph.components, *graph.placeholders]
+            self._package(c, self.ids[c.purl], PackagePurpose.LIBRARY) for c in [*graph.components, *graph.placeholders]
         ]
         for ref in graph.manifests:
             packages.append(
@@ -207,9 +206,7 @@ class _Writer:
         if not (root and self.graph.synthetic_root):
             refs.append(ExternalPackageRef(ExternalPackageRefCategory.PACKAGE_MANAGER, "purl", comp.purl))
         download = (
-            comp.download_url
-            if comp.download_url and not validate_download_location(comp.download_url)
-            else None
+            comp.download_url if comp.download_url and not validate_download_location(comp.download_url) else None
         )
         homepage = comp.homepage if comp.homepage and not validate_url(comp.homepage) else None
         package = Package(

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from ospo.inventory import InventoryCollector, InventoryOptions
 from ospo.model import (
-    Component,
     Copyright,
     FileProblem,
     Inventory,
@@ -177,9 +176,3 @@ def scan(root: str | Path, options: ScanOptions | None = None, progress: Progres
     )
     unknown = [c.purl for c in concluded if c.expression is None]
     return ScanOutcome(result, policy, report, advice, unknown, timings)
-
-
-def shipped(components: list[Component]) -> list[Component]:
-    from ospo.model import Scope
-
-    return [c for c in components if c.scope in (Scope.RUNTIME, Scope.OPTIONAL)]

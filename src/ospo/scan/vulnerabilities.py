@@ -9,12 +9,11 @@ import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ospo.vulns.importer import ImportFailed, iter_directory, iter_zip, parse_records
-from ospo.vulns.matcher import AdvisoryIndex, component_key, match_components
-
 from ospo.model import FileProblem, Inventory, VulnerabilityMatch
 from ospo.policy.ranges import Compare, natural_compare
 from ospo.vulns import versions
+from ospo.vulns.importer import ImportFailed, iter_directory, iter_zip, parse_records
+from ospo.vulns.matcher import AdvisoryIndex, component_key, match_components
 
 Overdue = Callable[[VulnerabilityMatch], bool]
 
@@ -59,9 +58,8 @@ def match(
             problems.append(FileProblem(str(source), "unreadable", str(exc)))
     overdue_keys: set[tuple[str, str]] = set()
     if use_store:
-        from ospo.store.engine import default_database_url
-
         from ospo.store import open_store
+        from ospo.store.engine import default_database_url
 
         url = store_url or os.environ.get("OSPO_DATABASE_URL") or default_database_url()
         if _store_exists(url):
@@ -91,7 +89,7 @@ def _overdue_from_store(store: object, today: dt.date | None) -> set[tuple[str, 
 def compare_for(ecosystem: str) -> Compare:
     """The ecosystem's own version ordering for policy ranges, a natural order otherwise."""
     osv = versions.osv_ecosystem(ecosystem)
-    if osv is None:
+    if not versions.exact(osv):
         return natural_compare
 
     def compare(a: str, b: str) -> int:

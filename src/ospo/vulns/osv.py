@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ospo.model import Advisory, ParseError
+from ospo.walk import yaml_nesting_guard
 
 MAX_RECORD_BYTES = 8 * 1024 * 1024
 MAX_NODES = 500_000
@@ -144,6 +145,7 @@ def load_document(path: str, data: bytes | str) -> Any:
     lower = path.lower()
     try:
         if lower.endswith((".yaml", ".yml")):
+            yaml_nesting_guard(path, text)  # libyaml would crash the process on deep nesting
             obj = yaml.load(text, Loader=_OsvYamlLoader)
         else:
             obj = json.loads(text)

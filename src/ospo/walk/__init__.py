@@ -6,7 +6,14 @@ symlinks never lead outside the root or round in a loop, and unreadable folders 
 reported problems instead of exceptions.
 """
 
-from ospo.walk.reading import BINARY_SNIFF_BYTES, is_binary, read_bytes, read_text
+from ospo.walk.reading import (
+    BINARY_SNIFF_BYTES,
+    is_binary,
+    load_yaml,
+    read_bytes,
+    read_text,
+    yaml_nesting_guard,
+)
 from ospo.walk.walker import WalkedFile, Walker, WalkOptions
 
 __all__ = [
@@ -15,6 +22,8 @@ __all__ = [
     "WalkedFile",
     "Walker",
     "is_binary",
+    "load_yaml",
     "read_bytes",
     "read_text",
+    "yaml_nesting_guard",
 ]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from ospo.model import ParseError
 
@@ -55,3 +59,55 @@ def read_text(path: Path | str, max_bytes: int, display: str | None = None) -> s
     if is_binary(data[:BINARY_SNIFF_BYTES]):
         raise ParseError(name, "binary content where a text file was expected")
     return data.decode("utf-8", errors="replace")
+
+
+MAX_YAML_DEPTH = 100
+_YAML_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def yaml_nesting_guard(name: str, text: str, limit: int = MAX_YAML_DEPTH) -> None:
+    """Refuse YAML nested deeper than `limit` before libyaml sees it.
+
+    libyaml's composer recurses in C: tens of thousands of nested `[` (or `- - - ...`)
+    overflow the C stack and kill the whole process, which no `except` can catch. The
+    estimate is conservative: flow brackets are counted even inside quotes; block depth is
+    bounded by indentation plus leading `- `/`? ` indicators on a line.
+    """
+    depth = 0
+    for match in _YAML_BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > limit:
+                at_line = text.count("\n", 0, match.start()) + 1
+                raise ParseError(name, f"YAML nested deeper than {limit} levels", at_line)
+        elif depth:
+            depth -= 1
+    for lineno, raw_line in enumerate(text.splitlines(), 1):
+        stripped = raw_line.lstrip(" ")
+        indent = len(raw_line) - len(stripped)
+        indicators = 0
+        while stripped[:2] in ("- ", "? ", "-\t") or stripped == "-":
+            indicators += 1
+            stripped = stripped[2:].lstrip(" ")
+        if indent // 2 + indicators > limit:
+            raise ParseError(name, f"YAML nested deeper than {limit} levels", lineno)
+
+
+_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(name: str, text: str, loader: Any = None) -> Any:
+    """Safe YAML (no object construction; libyaml when present), nesting bounded first.
+
+    Aliases stay shared references, so an alias bomb costs no memory as long as callers
+    only walk the keys they know. Any failure is a ParseError naming the file (and line).
+    """
+    yaml_nesting_guard(name, text)
+    try:
+        return yaml.load(text, Loader=loader or _YamlLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise ParseError(name, f"invalid YAML: {exc.problem or exc}", line) from None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        raise ParseError(name, f"invalid YAML: {exc.__class__.__name__}: {exc}") from None

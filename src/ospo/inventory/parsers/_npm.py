@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
 from packageurl import quote as _purl_quote
 
 from ospo.inventory.purls import parse_sri
 from ospo.model import Component, FileProblem, Hash, Location, ParseError, Scope
+from ospo.walk import load_yaml
 
 ECOSYSTEM = "npm"
 
@@ -232,33 +231,11 @@ class KeyLines:
         return None
 
 
-_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_YAML_DEPTH = 1000
-_NOT_FLOW_BRACKET = re.compile(r"[^\[\]{}]+")
-_FLOW_DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
-_COMPACT_NESTING = re.compile(rf"(?:[-?][ \t]+){{{MAX_YAML_DEPTH // 2},}}")
-_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_YAML_DEPTH * 4},}}", re.M)
 
 
 def load_yaml_mapping(path: str, text: str) -> dict[str, Any]:
-    """Parse YAML text into a mapping (libyaml when present), or raise ParseError.
-
-    libyaml's composer recurses in C: tens of thousands of nested levels crash the whole
-    process instead of raising. Nesting is therefore bounded before parsing: flow brackets,
-    compact '- - -' sequences and indentation, each far beyond any real lockfile.
-    """
-    brackets = _NOT_FLOW_BRACKET.sub("", text)
-    if brackets and max(itertools.accumulate(map(_FLOW_DELTA.__getitem__, brackets))) > MAX_YAML_DEPTH:
-        raise ParseError(path, f"YAML nested more than {MAX_YAML_DEPTH} levels deep")
-    if _COMPACT_NESTING.search(text) or _DEEP_INDENT.search(text):
-        raise ParseError(path, f"YAML nested more than {MAX_YAML_DEPTH // 2} levels deep")
-    try:
-        data = yaml.load(text, Loader=_YamlLoader)  # a safe loader
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
-        raise ParseError(path, f"invalid YAML: {exc.problem or exc}", line) from exc
-    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
-        raise ParseError(path, f"invalid YAML: {exc}") from exc
+    """Parse YAML text into a mapping, nesting bounded first (ospo.walk.load_yaml)."""
+    data = load_yaml(path, text)
     if not isinstance(data, dict):
         raise ParseError(path, "expected a YAML mapping at the top level", 1)
     return data
@@ -312,6 +289,6 @@ def str_dict(value: object) -> Iterator[tuple[str, str]]:
 
 def is_non_registry(spec: str) -> bool:
     """Whether a version/resolved value points somewhere else than a registry version."""
-    return spec.startswith(
-        ("git", "github:", "gitlab:", "bitbucket:", "http:", "https:", "file:", "link:")
-    ) or ("/" in spec and not spec.startswith("@"))
+    return spec.startswith(("git", "github:", "gitlab:", "bitbucket:", "http:", "https:", "file:", "link:")) or (
+        "/" in spec and not spec.startswith("@")
+    )

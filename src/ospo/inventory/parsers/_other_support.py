@@ -17,9 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from ospo.model import ManifestResult, ParseError
+from ospo.walk import load_yaml as _load_yaml
 
 
 def guarded(parse: Callable[[str, str], ManifestResult]) -> Callable[[str, str], ManifestResult]:
@@ -72,54 +71,11 @@ def load_json(path: str, text: str) -> Any:
         raise ParseError(path, f"invalid JSON: {exc.__class__.__name__}") from None
 
 
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-MAX_YAML_DEPTH = 100
-_BRACKETS = re.compile(r"[\[\]{}]")
-
-
-def yaml_nesting_guard(path: str, text: str, limit: int = MAX_YAML_DEPTH) -> None:
-    """Refuse YAML nested deeper than `limit` before libyaml sees it.
-
-    libyaml's composer recurses in C: tens of thousands of nested `[` (or `- - - ...`)
-    overflow the C stack and kill the whole process, which no `except` can catch. The
-    estimate is conservative: flow brackets are counted even inside quotes, block depth
-    is bounded by indentation plus leading `- `/`? ` indicators on a line.
-    """
-    depth = 0
-    for match in _BRACKETS.finditer(text):
-        if match.group() in "[{":
-            depth += 1
-            if depth > limit:
-                at_line = text.count("\n", 0, match.start()) + 1
-                raise ParseError(path, f"YAML nested deeper than {limit} levels", at_line)
-        elif depth:
-            depth -= 1
-    for lineno, raw_line in enumerate(text.splitlines(), 1):
-        stripped = raw_line.lstrip(" ")
-        indent = len(raw_line) - len(stripped)
-        indicators = 0
-        while stripped[:2] in ("- ", "? ", "-\t") or stripped == "-":
-            indicators += 1
-            stripped = stripped[2:].lstrip(" ")
-        if indent // 2 + indicators > limit:
-            raise ParseError(path, f"YAML nested deeper than {limit} levels", lineno)
 
 
 def load_yaml(path: str, text: str) -> Any:
-    """Safe YAML (no object construction). Aliases stay shared references, so an alias
-    bomb costs no memory; callers only walk the keys they know. Deep nesting is refused
-    first (see `yaml_nesting_guard`)."""
-    yaml_nesting_guard(path, text)
-    try:
-        return yaml.load(text, Loader=_YamlLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ParseError(path, f"invalid YAML: {exc.problem or exc}", line) from None
-    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
-        raise ParseError(path, f"invalid YAML: {exc.__class__.__name__}") from None
+    """Safe YAML with nesting bounded (see ospo.walk.reading.load_yaml)."""
+    return _load_yaml(path, text)
 
 
 def as_dict(value: object) -> dict[str, Any]:

@@ -16,6 +16,7 @@ their requirement from the workspace root, so they carry no range here.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from ospo.inventory.interface import ParserSpec
@@ -59,9 +60,7 @@ def _crate(
 ) -> Component:
     qualifiers, props = _source_details(source)
     hashes = (Hash("sha256", checksum.lower()),) if checksum and _HEX64.match(checksum) else ()
-    download = (
-        f"https://crates.io/api/v1/crates/{name}/{version}/download" if source in CRATES_IO_SOURCES else None
-    )
+    download = f"https://crates.io/api/v1/crates/{name}/{version}/download" if source in CRATES_IO_SOURCES else None
     return component(
         ECOSYSTEM,
         name,
@@ -94,9 +93,7 @@ def parse_cargo_lock(path: str, text: str) -> ManifestResult:
         line = header_lines[index] if index < len(header_lines) else None
         name, version = as_str(entry.get("name")), as_str(entry.get("version"))
         if name is None or version is None:
-            result.notes.append(
-                FileProblem(path, "unsupported", "package entry without name or version", line)
-            )
+            result.notes.append(FileProblem(path, "unsupported", "package entry without name or version", line))
             continue
         packages.append((name, version, as_str(entry.get("source")), entry, line))
     if not packages and "package" in data and not isinstance(data.get("package"), list):
@@ -104,9 +101,16 @@ def parse_cargo_lock(path: str, text: str) -> ManifestResult:
 
     by_name: dict[str, list[tuple[str, str | None, str]]] = {}
     refs: list[str] = []
-    for name, version, source, _entry, _line in packages:
-        qualifiers, _ = _source_details(source)
-        ref = component(ECOSYSTEM, name, version, path, qualifiers=qualifiers).purl
+    crates: list[Component | None] = []
+    for name, version, source, entry, line in packages:
+        if source is None:  # a workspace member or path crate: first-party, only a ref
+            crates.append(None)
+            ref = component(ECOSYSTEM, name, version, path).purl
+        else:
+            checksum = as_str(entry.get("checksum")) or v1_checksums.get((name, version))
+            crate = _crate(name, version, source, path, line, checksum, None)
+            crates.append(crate)
+            ref = crate.purl
         refs.append(ref)
         by_name.setdefault(name, []).append((version, source, ref))
 
@@ -130,9 +134,7 @@ def parse_cargo_lock(path: str, text: str) -> ManifestResult:
             target = resolve(dep)
             if target is None:
                 result.notes.append(
-                    FileProblem(
-                        path, "unsupported", f"{name}: dependency {dep!r} is not in the lockfile", line
-                    )
+                    FileProblem(path, "unsupported", f"{name}: dependency {dep!r} is not in the lockfile", line)
                 )
                 continue
             result.edges.append((ref, target))
@@ -143,12 +145,9 @@ def parse_cargo_lock(path: str, text: str) -> ManifestResult:
     if len(local) == 1:
         name, version, _source, _entry, line = local[0]
         result.root = component(ECOSYSTEM, name, version, path, line=line)
-    for (name, version, source, entry, line), ref in zip(packages, refs, strict=True):
-        if source is None:
-            continue  # a workspace member or path crate: first-party
-        checksum = as_str(entry.get("checksum")) or v1_checksums.get((name, version))
-        direct = None if ref in local_deps else False
-        result.components.append(_crate(name, version, source, path, line, checksum, direct))
+    for pinned in crates:
+        if pinned is not None:
+            result.components.append(pinned if pinned.purl in local_deps else replace(pinned, direct=False))
     return result
 
 
@@ -234,9 +233,7 @@ def parse_cargo_toml(path: str, text: str) -> ManifestResult:
                     props.append(("cargo:renamed-as", key))
             else:
                 result.notes.append(
-                    FileProblem(
-                        path, "unsupported", f"dependency {key!r} has an unreadable specification", line
-                    )
+                    FileProblem(path, "unsupported", f"dependency {key!r} has an unreadable specification", line)
                 )
                 continue
             result.components.append(
@@ -275,8 +272,6 @@ def parse_cargo_toml(path: str, text: str) -> ManifestResult:
 
 
 def _with_homepage(root: Component, package: dict[str, Any]) -> Component:
-    from dataclasses import replace
-
     return replace(
         root,
         description=as_str(package.get("description")),

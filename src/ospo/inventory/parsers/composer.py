@@ -70,9 +70,7 @@ def parse_composer_lock(path: str, text: str) -> ManifestResult:
             if pos >= 0:
                 line, search_from = lines.line_at(pos), pos + len(needle)
         if name is None or version is None:
-            result.notes.append(
-                FileProblem(path, "unsupported", "package entry without name or version", line)
-            )
+            result.notes.append(FileProblem(path, "unsupported", "package entry without name or version", line))
             continue
         namespace, package = _split(name)
         dist = as_dict(entry.get("dist"))
@@ -147,9 +145,7 @@ def parse_composer_json(path: str, text: str) -> ManifestResult:
                 namespace=namespace,
                 line=lines.find('"name"'),
                 declared_license=license_expression(
-                    [data["license"]]
-                    if isinstance(data.get("license"), str)
-                    else as_list(data.get("license"))
+                    [data["license"]] if isinstance(data.get("license"), str) else as_list(data.get("license"))
                 ),
             ),
             description=as_str(data.get("description")),

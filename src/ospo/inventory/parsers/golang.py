@@ -146,9 +146,7 @@ def parse_go_mod(path: str, text: str) -> ManifestResult:
         result.root = _golang(module, None, path, module_line, properties=tuple(props))
     for mod, version, direct, line in requires:
         if (mod, version) in excludes:
-            result.notes.append(
-                FileProblem(path, "note", f"{mod} {version} is both required and excluded", line)
-            )
+            result.notes.append(FileProblem(path, "note", f"{mod} {version} is both required and excluded", line))
         target = replaces.get((mod, version)) or replaces.get((mod, None))
         if target is None:
             comp = _golang(mod, version, path, line, direct=direct)

@@ -40,9 +40,7 @@ def configuration_scope(configurations: list[str]) -> Scope:
 def parse_gradle_lockfile(path: str, text: str) -> ManifestResult:
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     name = posixpath.basename(path)
-    file_conf = (
-        name[: -len(".lockfile")] if name not in ("gradle.lockfile", "buildscript-gradle.lockfile") else None
-    )
+    file_conf = name[: -len(".lockfile")] if name not in ("gradle.lockfile", "buildscript-gradle.lockfile") else None
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -87,9 +85,7 @@ def _catalog_version(
     ref = as_str(table.get("ref"))
     if ref is not None:
         if ref not in versions:
-            result.notes.append(
-                FileProblem(path, "unsupported", f"version.ref {ref!r} is not in [versions]", line)
-            )
+            result.notes.append(FileProblem(path, "unsupported", f"version.ref {ref!r} is not in [versions]", line))
             return None
         return _catalog_version(versions[ref], {}, path, line, result)
     for key in ("strictly", "require", "prefer"):

@@ -180,9 +180,7 @@ def _dependency(
     group = props.resolve(dep.child_text("groupId"))
     artifact = props.resolve(dep.child_text("artifactId"))
     if not group or not artifact:
-        result.notes.append(
-            FileProblem(path, "unsupported", "dependency without groupId or artifactId", dep.line)
-        )
+        result.notes.append(FileProblem(path, "unsupported", "dependency without groupId or artifactId", dep.line))
         return None
     version = props.resolve(dep.child_text("version"))
     scope_text = props.resolve(dep.child_text("scope"))

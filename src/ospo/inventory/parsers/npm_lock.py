@@ -71,9 +71,7 @@ def _parse(path: str, text: str) -> ManifestResult:
     if version >= 2 and isinstance(packages, dict):
         result = _parse_packages(path, text, packages)
         if version > 3:
-            result.notes.append(
-                FileProblem(path, "note", f"lockfileVersion {version} is newer than 3; read as v3")
-            )
+            result.notes.append(FileProblem(path, "note", f"lockfileVersion {version} is newer than 3; read as v3"))
         return result
     if version > 3:
         raise ParseError(path, f"unsupported lockfileVersion {version}")
@@ -152,9 +150,7 @@ def _parse_packages(path: str, text: str, packages: dict[str, Any]) -> ManifestR
             result.notes.append(FileProblem(path, "unsupported", f"bad package name in {key!r}", line))
             continue
         if not isinstance(version, str) or not version.strip():
-            result.notes.append(
-                FileProblem(path, "unsupported", f"{key!r} has no version (not installed?)", line)
-            )
+            result.notes.append(FileProblem(path, "unsupported", f"{key!r} has no version (not installed?)", line))
             continue
         props: list[tuple[str, str]] = []
         if name != installed_as:
@@ -288,9 +284,7 @@ def _parse_v1(path: str, text: str, deps: dict[str, Any]) -> ManifestResult:
         for name, entry in tree.items():
             line = lines.next(name)
             if not isinstance(entry, dict):
-                result.notes.append(
-                    FileProblem(path, "unsupported", f"dependency {name!r} is not an object", line)
-                )
+                result.notes.append(FileProblem(path, "unsupported", f"dependency {name!r} is not an object", line))
                 continue
             node_id = len(nodes)
             purl = _v1_component(path, name, entry, line, depth, result, merged)
@@ -335,9 +329,7 @@ def _v1_component(
 ) -> str:
     raw = entry.get("version")
     if not valid_name(installed_as) or not isinstance(raw, str) or not raw.strip():
-        result.notes.append(
-            FileProblem(path, "unsupported", f"{installed_as!r} has no usable name/version", line)
-        )
+        result.notes.append(FileProblem(path, "unsupported", f"{installed_as!r} has no usable name/version", line))
         return ""
     name, version = installed_as, raw
     props: list[tuple[str, str]] = []
@@ -352,9 +344,7 @@ def _v1_component(
         props.append((PROP_RESOLVED, version))
         commit = version.rpartition("#")[2] if "#" in version else ""
         if not commit:
-            result.notes.append(
-                FileProblem(path, "unsupported", f"{installed_as!r}: no version in {version!r}", line)
-            )
+            result.notes.append(FileProblem(path, "unsupported", f"{installed_as!r}: no version in {version!r}", line))
             return ""
         version = commit
     resolved = entry.get("resolved")

@@ -75,10 +75,13 @@ def parse_packages_lock(path: str, text: str) -> ManifestResult:
             version = as_str(entry.get("resolved")) or as_str(entry.get("version"))
             if kind == "Project" or version is not None:
                 refs[name.lower()] = component(ECOSYSTEM, name, version, path).purl
+        cursor = max(fw_at, 0)
         for name, raw in packages.items():
             entry = as_dict(raw)
             kind = kinds[name.lower()]
-            line = lines.find(f'"{name}"', max(fw_at, 0))
+            pos = text.find(f'"{name}"', cursor)
+            line = lines.line_at(pos) if pos >= 0 else None
+            cursor = pos + 1 if pos >= 0 else cursor
             version = as_str(entry.get("resolved"))
             if kind == "Project":
                 ref = refs[name.lower()]
@@ -114,9 +117,7 @@ def parse_packages_lock(path: str, text: str) -> ManifestResult:
                 target = refs.get(dep.lower())
                 if target is None:
                     result.notes.append(
-                        FileProblem(
-                            path, "unsupported", f"{framework}: {name} depends on unlocked {dep}", line
-                        )
+                        FileProblem(path, "unsupported", f"{framework}: {name} depends on unlocked {dep}", line)
                     )
                     continue
                 result.edges.append((ref, target))
@@ -184,9 +185,7 @@ def parse_project_file(path: str, text: str) -> ManifestResult:
             include = item.attrs.get("Include", "").strip()
             if not include:
                 if "Update" not in item.attrs:
-                    result.notes.append(
-                        FileProblem(path, "unsupported", "PackageReference without Include", item.line)
-                    )
+                    result.notes.append(FileProblem(path, "unsupported", "PackageReference without Include", item.line))
                 continue
             result.components.append(_reference(path, include, item, props, group))
     for comp in result.components:

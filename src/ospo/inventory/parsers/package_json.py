@@ -161,15 +161,11 @@ def _parse_project(path: str, data: dict[str, Any], lines: AnyKeyLines) -> Manif
         for dep, spec in deps.items():
             line = lines.after(dep, section_line)
             if not isinstance(spec, str):
-                result.notes.append(
-                    FileProblem(path, "unsupported", f"{kind}: {dep!r} has a non-string range", line)
-                )
+                result.notes.append(FileProblem(path, "unsupported", f"{kind}: {dep!r} has a non-string range", line))
                 continue
             target = _declared_name(dep, spec)
             if target is None:
-                result.notes.append(
-                    FileProblem(path, "unsupported", f"{kind}: bad package name {dep!r}", line)
-                )
+                result.notes.append(FileProblem(path, "unsupported", f"{kind}: bad package name {dep!r}", line))
                 continue
             alias = parse_alias(spec)
             props_d: list[tuple[str, str]] = []

@@ -97,9 +97,7 @@ def parse(path: str, text: str) -> ManifestResult:
             line = lines[index] if lines else None
             name = string(raw.get("name"))
             if name is None or not is_valid_name(name):
-                result.notes.append(
-                    FileProblem(path, "unsupported", "package entry without a valid name", line)
-                )
+                result.notes.append(FileProblem(path, "unsupported", "package entry without a valid name", line))
                 continue
             version = string(raw.get("version"))
             # lock_version 3 called them sections

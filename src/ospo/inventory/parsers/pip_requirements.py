@@ -342,9 +342,7 @@ class _Reader:
                 self.note("unsupported", f"unknown requirement option {name!r} ignored", line)
         return tuple(sorted(set(found)))
 
-    def requirement_line(
-        self, requirement: Requirement, options: list[tuple[str, str]], item: _Logical
-    ) -> None:
+    def requirement_line(self, requirement: Requirement, options: list[tuple[str, str]], item: _Logical) -> None:
         specifier = requirement.specifier
         version = requirement.pinned_version
         direct: bool | None = None if version else True
@@ -364,9 +362,7 @@ class _Reader:
         )
         self.entries.append(_Entry(comp, item.line))
 
-    def location_line(
-        self, text: str, options: list[tuple[str, str]], item: _Logical, *, editable: bool
-    ) -> None:
+    def location_line(self, text: str, options: list[tuple[str, str]], item: _Logical, *, editable: bool) -> None:
         marker: str | None = None
         extras: tuple[str, ...] = ()
         name: str | None = None
@@ -440,9 +436,7 @@ class _Reader:
                     if src is not None and src != entry.component.purl:
                         self.result.edges.append((src, entry.component.purl))
             if entry.component.direct is None and not self.constraints:
-                self.entries[index] = _Entry(
-                    replace(entry.component, direct=direct), entry.line, sources, True
-                )
+                self.entries[index] = _Entry(replace(entry.component, direct=direct), entry.line, sources, True)
 
 
 def _same(a: str, b: str) -> bool:

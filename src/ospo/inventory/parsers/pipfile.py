@@ -102,9 +102,7 @@ def parse_lock(path: str, text: str) -> ManifestResult:
                 entry = table(entry_any)
                 line = lines.get((section, name))
                 if not is_valid_name(name):
-                    result.notes.append(
-                        FileProblem(path, "unsupported", f"invalid package name {name!r}", line)
-                    )
+                    result.notes.append(FileProblem(path, "unsupported", f"invalid package name {name!r}", line))
                     continue
                 version_spec = string(entry.get("version")) or ""
                 version = version_spec.lstrip("=").strip() if version_spec.startswith("==") else None
@@ -164,9 +162,7 @@ def parse_pipfile(path: str, text: str) -> ManifestResult:
             for name, spec_any in table(data.get(section)).items():
                 line = key_lines.get(name)
                 if not is_valid_name(name):
-                    result.notes.append(
-                        FileProblem(path, "unsupported", f"invalid package name {name!r}", line)
-                    )
+                    result.notes.append(FileProblem(path, "unsupported", f"invalid package name {name!r}", line))
                     continue
                 spec_table = table(spec_any)
                 spec = spec_any if isinstance(spec_any, str) else string(spec_table.get("version"))

@@ -250,9 +250,7 @@ def _flag_scope(entry: dict[str, Any]) -> Scope | None:
     return scope
 
 
-def _union_props(
-    comp: Component, other: Component | None = None, props: tuple[tuple[str, str], ...] = ()
-) -> Component:
+def _union_props(comp: Component, other: Component | None = None, props: tuple[tuple[str, str], ...] = ()) -> Component:
     extra = set(props) | (set(other.properties) if other else set())
     if extra <= set(comp.properties):
         return comp

@@ -8,8 +8,10 @@ when it would otherwise be RUNTIME.
 
 Hashes come from ``files`` per package (lock 2.0) or ``[metadata.files]`` (lock 1.x).
 ``[package.dependencies]`` become edges to the locked packages of those names (all
-versions, when the lock holds several under different markers). Which packages are direct
-is not in the lock: the pyproject.toml beside it says, and the collector folds it in.
+versions, when the lock holds several under different markers); an optional dependency
+(one only an extra needs) is an edge when its target is locked, since the lock does not
+record which extras were asked for. Which packages are direct is not in the lock: the
+pyproject.toml beside it says, and the collector folds it in.
 Sources: ``git`` (download_url ``git+url@resolved_reference``), ``url``, ``file`` /
 ``directory`` (``python:path``), ``legacy`` (a private index: ``python:index``).
 """
@@ -105,23 +107,17 @@ def parse(path: str, text: str) -> ManifestResult:
             line = lines[index] if lines else None
             name = string(raw.get("name"))
             if name is None or not is_valid_name(name):
-                result.notes.append(
-                    FileProblem(path, "unsupported", "package entry without a valid name", line)
-                )
+                result.notes.append(FileProblem(path, "unsupported", "package entry without a valid name", line))
                 continue
             version = string(raw.get("version"))
-            hashes = _file_hashes(array(raw.get("files"))) | _file_hashes(
-                old_files.get(normalize_name(name), [])
-            )
+            hashes = _file_hashes(array(raw.get("files"))) | _file_hashes(old_files.get(normalize_name(name), []))
             download_url, props = _source(raw)
             extras = sorted(str(e) for e in table(raw.get("extras")))
             if extras:
                 props.append(("python:provides-extras", ",".join(extras)))
             markers = raw.get("markers")
             marker = string(markers) or "; ".join(
-                f"{group}: {value}"
-                for group, value in sorted(table(markers).items())
-                if isinstance(value, str)
+                f"{group}: {value}" for group, value in sorted(table(markers).items()) if isinstance(value, str)
             )
             if marker:
                 props.append(("python:marker", marker))

@@ -39,12 +39,16 @@ def parse_pubspec_lock(path: str, text: str) -> ManifestResult:
         raise ParseError(path, "pubspec.lock is not a mapping", 1)
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     lines = LineIndex(text)
-    packages_at = max(text.find("packages:"), 0)
+    cursor = max(text.find("packages:"), 0)
     for name_raw, raw in as_dict(data.get("packages")).items():
         name = str(name_raw)
         entry = as_dict(raw)
-        line = lines.find(f"\n  {name}:", packages_at)
-        line = line + 1 if line is not None else None
+        # entries come in file order: search on from the previous one (linear, not quadratic)
+        pos = text.find(f"\n  {name}:", cursor)
+        if pos < 0:
+            pos = text.find(f"\n  {name}:")
+        line = lines.line_at(pos) + 1 if pos >= 0 else None
+        cursor = pos + 1 if pos >= 0 else cursor
         dependency = as_str(entry.get("dependency")) or "transitive"
         source = as_str(entry.get("source")) or "hosted"
         version = as_str(entry.get("version"))
@@ -144,9 +148,7 @@ def parse_pubspec_yaml(path: str, text: str) -> ManifestResult:
                 constraint = f"git:{as_str(git) or as_str(as_dict(git).get('url'))}"
             else:
                 constraint = as_str(table.get("version")) or "any"
-            comp = component(
-                ECOSYSTEM, dep, None, path, line=line, scope=scope, direct=True, declared_range=constraint
-            )
+            comp = component(ECOSYSTEM, dep, None, path, line=line, scope=scope, direct=True, declared_range=constraint)
             result.components.append(comp)
     name = as_str(data.get("name"))
     if name is not None:

@@ -126,9 +126,7 @@ class _Reader:
         if name is None:
             return
         if not is_valid_name(name):
-            self.note(
-                "unsupported", f"invalid project name {name[:80]!r}", self.lines.of_key(section, "name")
-            )
+            self.note("unsupported", f"invalid project name {name[:80]!r}", self.lines.of_key(section, "name"))
             return
         version = string(source.get("version"))
         self.self_name = normalize_name(name)
@@ -154,9 +152,7 @@ class _Reader:
             self.note("unsupported", f"dependency group {group!r} includes itself", None)
             return []
         if depth > MAX_INCLUDE_DEPTH:
-            self.note(
-                "unsupported", f"dependency group {group!r} nested deeper than {MAX_INCLUDE_DEPTH}", None
-            )
+            self.note("unsupported", f"dependency group {group!r} nested deeper than {MAX_INCLUDE_DEPTH}", None)
             return []
         seen = seen | {group}
         normalized = {normalize_name(str(k)): str(k) for k in groups}

@@ -1,9 +1,12 @@
-"""Ruby: Gemfile.lock (and gems.locked), as Bundler writes it.
+"""Ruby: Gemfile.lock (and gems.locked), as Bundler writes it, and the Gemfile.
 
 Sections start at column 0. GEM, GIT, PATH and PLUGIN SOURCE sections list `specs:`,
 one gem per line at four spaces (`name (version[-platform])`), its dependencies below it
 at six. DEPENDENCIES lists what the Gemfile asks for (`name!` marks a gem pinned to a GIT
-or PATH source): those gems are direct, every other one is not. CHECKSUMS (Bundler 2.5+)
+or PATH source): those gems are linked from the project; every other gem is not direct
+(`direct=False`). The lockfile does not record Gemfile groups, so the gems it lists as
+dependencies keep `direct=None` and let the Gemfile's declaration (and its group, hence
+its scope) decide when the collector folds the two. CHECKSUMS (Bundler 2.5+)
 adds sha256 digests. PLATFORMS, RUBY VERSION and BUNDLED WITH describe the bundle, not
 its gems; the last two become properties of the root when there is one.
 
@@ -11,7 +14,13 @@ A platform-specific build (`nokogiri (1.15.4-x86_64-linux)`) has version `1.15.4
 purl qualifier `platform=x86_64-linux`; every platform variant is its own component. GIT
 gems carry `vcs_url`; PATH gems are local code: a PATH source at `.` is the gem being
 developed and becomes the root, other PATH gems are reported as local, not listed. The
-lockfile does not record Gemfile groups, so every gem is RUNTIME.
+lockfile itself makes every gem RUNTIME.
+
+Gemfile: Ruby code, read for its common declarative forms only: `gem "name", "req"...`
+lines, `group :a, :b do ... end` blocks and `group:`/`groups:` options. Gems only in
+the test group are TEST, only in development/test groups DEV, otherwise RUNTIME. Gems
+from `path:` options are first-party and not listed; `gemspec` and computed
+declarations are not evaluated (the lockfile still lists what they resolve to).
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from dataclasses import dataclass, field
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import guarded
 from ospo.inventory.purls import component
-from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError
+from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope
 
 ECOSYSTEM = "gem"
 _SPEC = re.compile(r"^    (\S+?)(?: \(([^)]*)\))?$")
@@ -128,15 +137,13 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
                 )
             by_name.setdefault(spec.name, []).append(refs[id(spec)])
             continue
-        comp = _gem(spec, path, spec.name in direct, checksums, direct.get(spec.name))
+        comp = _gem(spec, path, None if spec.name in direct else False, checksums, direct.get(spec.name))
         refs[id(spec)] = comp.purl
         by_name.setdefault(spec.name, []).append(comp.purl)
         result.components.append(comp)
     if len(local_roots) == 1:
         spec = local_roots[0]
-        result.root = component(
-            ECOSYSTEM, spec.name, spec.version, path, line=spec.line, properties=tuple(root_props)
-        )
+        result.root = component(ECOSYSTEM, spec.name, spec.version, path, line=spec.line, properties=tuple(root_props))
     for spec in specs:
         for dep_name in spec.deps:
             targets = by_name.get(dep_name)
@@ -144,9 +151,7 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
                 continue  # Bundler itself runs the bundle; it is never locked as a spec
             if not targets:
                 result.notes.append(
-                    FileProblem(
-                        path, "unsupported", f"{spec.name}: dependency {dep_name} has no spec", spec.line
-                    )
+                    FileProblem(path, "unsupported", f"{spec.name}: dependency {dep_name} has no spec", spec.line)
                 )
                 continue
             result.edges.extend((refs[id(spec)], target) for target in targets)
@@ -160,7 +165,7 @@ def parse_gemfile_lock(path: str, text: str) -> ManifestResult:
 def _gem(
     spec: _Spec,
     path: str,
-    direct: bool,
+    direct: bool | None,
     checksums: dict[tuple[str, str], list[Hash]],
     requirement: str | None,
 ) -> Component:
@@ -199,9 +204,95 @@ def _gem(
     )
 
 
-PARSER = ParserSpec(
-    name="gemfile-lock",
-    ecosystem=ECOSYSTEM,
-    claims=lambda name, relpath: name in ("Gemfile.lock", "gems.locked"),
-    parse=guarded(parse_gemfile_lock),
+_GEM_LINE = re.compile(r"""^\s*gem\s*\(?\s*(["'])([^"']+)\1(.*)$""")
+_STRING = re.compile(r"""(["'])([^"']*)\1""")
+_OPTION = re.compile(
+    r"""(\w+):\s*(\[[^\]]*\]|:\w+|["'][^"']*["']|\w+)|:(\w+)\s*=>\s*(\[[^\]]*\]|:\w+|["'][^"']*["'])"""
+)
+_BLOCK_START = re.compile(r"\bdo\s*(\|[^|]*\|)?\s*(#.*)?$")
+_OPENERS = re.compile(r"^\s*(if|unless|case|begin|while|until|def|class|module)\b")
+_GROUP = re.compile(r"^\s*group\s*\(?\s*(.*?)\)?\s*do\b")
+_SYMBOLS = re.compile(r""":(\w+)|["'](\w+)["']""")
+_DEV_GROUPS = frozenset({"development", "test"})
+
+
+def _groups_scope(groups: set[str]) -> Scope:
+    if not groups or not groups <= _DEV_GROUPS:
+        return Scope.RUNTIME
+    return Scope.TEST if groups == {"test"} else Scope.DEV
+
+
+def parse_gemfile(path: str, text: str) -> ManifestResult:
+    result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
+    stack: list[set[str]] = []  # groups of each open block (empty for non-group blocks)
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.split(" #", 1)[0].rstrip()
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped == "end" or stripped.startswith("end "):
+            if stack:
+                stack.pop()
+            continue
+        group = _GROUP.match(line)
+        if group is not None:
+            stack.append({a or b for a, b in _SYMBOLS.findall(group.group(1))})
+            continue
+        gem = _GEM_LINE.match(line)
+        if gem is None:
+            if _BLOCK_START.search(line) or (_OPENERS.match(line) and not stripped.endswith(" end")):
+                stack.append(set())
+            continue
+        name, rest = gem.group(2), gem.group(3)
+        options: dict[str, str] = {}
+        for key, value, old_key, old_value in _OPTION.findall(rest):
+            options[key or old_key] = (value or old_value).strip()
+        head = _OPTION.split(rest, maxsplit=1)[0]
+        requirements = [m.group(2) for m in _STRING.finditer(head)]
+        if "path" in options:
+            result.notes.append(
+                FileProblem(
+                    path, "note", f"{name} comes from the local path {options['path']}: not listed", lineno
+                )
+            )
+            continue
+        groups = set().union(*stack) if stack else set()
+        for key in ("group", "groups"):
+            if key in options:
+                groups |= {a or b for a, b in _SYMBOLS.findall(options[key])}
+        props: list[tuple[str, str]] = []
+        if groups:
+            props.append(("gem:groups", ",".join(sorted(groups))))
+        for key in ("git", "github", "branch", "tag", "ref", "platforms", "require"):
+            if key in options:
+                props.append((f"gem:{key}", options[key].strip("\"'")))
+        comp = component(
+            ECOSYSTEM,
+            name,
+            None,
+            path,
+            line=lineno,
+            scope=_groups_scope(groups),
+            direct=True,
+            declared_range=", ".join(requirements) or None,
+            properties=tuple(props),
+        )
+        result.components.append(comp)
+        result.edges.append((result.root_ref, comp.purl))
+    return result
+
+
+PARSERS = (
+    ParserSpec(
+        name="gemfile-lock",
+        ecosystem=ECOSYSTEM,
+        claims=lambda name, relpath: name in ("Gemfile.lock", "gems.locked"),
+        parse=guarded(parse_gemfile_lock),
+    ),
+    ParserSpec(
+        name="gemfile",
+        ecosystem=ECOSYSTEM,
+        claims=lambda name, relpath: name in ("Gemfile", "gems.rb"),
+        parse=guarded(parse_gemfile),
+    ),
 )

@@ -54,6 +54,7 @@ def parse_package_resolved(path: str, text: str) -> ManifestResult:
         raise ParseError(path, "no 'pins' list", 1)
     pins: list[Any] = pins_raw
     origin = as_str(data.get("originHash"))
+    cursor = 0
     for raw in pins:
         pin = as_dict(raw)
         location = as_str(pin.get("location")) or as_str(pin.get("repositoryURL"))
@@ -63,9 +64,12 @@ def parse_package_resolved(path: str, text: str) -> ManifestResult:
         version = as_str(state.get("version"))
         revision = as_str(state.get("revision"))
         branch = as_str(state.get("branch"))
-        line = (
-            lines.find(f'"{location}"') if location else (lines.find(f'"{identity}"') if identity else None)
-        )
+        needle = f'"{location}"' if location else f'"{identity}"'
+        pos = text.find(needle, cursor)
+        if pos < 0:
+            pos = text.find(needle)
+        line = lines.line_at(pos) if pos >= 0 else None
+        cursor = pos + 1 if pos >= 0 else cursor
         if location is None and identity is None:
             result.notes.append(FileProblem(path, "unsupported", "pin without identity or location", line))
             continue

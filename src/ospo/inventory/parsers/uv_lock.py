@@ -192,12 +192,12 @@ class _Reader:
             for extra in extras:
                 for dep in array(optional.get(extra)):
                     reach(pkg, table(dep), scope, False)
-        # Optional dependencies nobody asked for still name packages of this lock.
+        # Plain dependencies are edges even where no member reaches the package; an extra's
+        # dependencies only where something asked for that extra (added on the way above).
         for pkg in self.packages:
-            for deps in table(pkg.raw.get("optional-dependencies")).values():
-                for dep in array(deps):
-                    for target in self.targets(table(dep)):
-                        edges.add((pkg.ref, target.ref))
+            for dep in array(pkg.raw.get("dependencies")):
+                for target in self.targets(table(dep)):
+                    edges.add((pkg.ref, target.ref))
         self.result.edges = sorted(edges)
 
     def emit(self) -> None:

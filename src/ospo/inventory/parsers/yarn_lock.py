@@ -152,9 +152,7 @@ def _parse_classic(path: str, text: str) -> ManifestResult:
             props.append((PROP_ALIAS, installed_as))
         version = fields.get("version")
         if not valid_name(name) or not isinstance(version, str) or not version.strip():
-            result.notes.append(
-                FileProblem(path, "unsupported", f"entry {keys[0]!r} has no usable name/version", line)
-            )
+            result.notes.append(FileProblem(path, "unsupported", f"entry {keys[0]!r} has no usable name/version", line))
             continue
         resolved = fields.get("resolved") if isinstance(fields.get("resolved"), str) else None
         hashes = hashes_from_integrity(fields.get("integrity"))
