@@ -19,6 +19,16 @@ from ospo.store import Store, normalise_url, open_store
 OSV_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "osv"
 
 
+def shared_data(sub: str) -> Path:
+    """tests/conftest.py's `shared_data`, re-exported: this file shadows the module name
+    ``conftest`` for the tests in this folder. OSPO_SHARED_DIR overrides the location."""
+    base = Path(os.environ.get("OSPO_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
+    path = base / "data" / sub
+    if not path.exists():
+        pytest.skip(f"../shared/data/{sub} is absent (optional data, not in a fresh clone)")
+    return path
+
+
 def shared_osv_dir() -> Path:
     """../shared/data/osv beside the clone (OSPO_SHARED_DIR overrides), or skip the test."""
     base = Path(os.environ.get("OSPO_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")

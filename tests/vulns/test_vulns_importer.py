@@ -215,3 +215,16 @@ def test_mutated_zips_only_fail_as_import_failed_or_problems(start: int, end: in
             assert item.path.startswith("<zip>!")
     except ImportFailed:
         pass
+
+
+def test_large_feed_is_written_in_batches(store: Store, tmp_path: Path) -> None:
+    entries: dict[str, bytes | str] = {f"R-{i}.json": _record(f"R-{i}", name=f"p{i % 50}") for i in range(1200)}
+    entries["zz-dup.json"] = _record("R-3", "2099-06-01T00:00:00Z", name="later")  # same id, later, after a flush
+    report = import_source(store, _zip(tmp_path / "big.zip", entries))
+    assert (report.seen, report.added, report.updated) == (1201, 1200, 0)
+    assert _count(store, AdvisoryRow) == 1200 and _count(store, AdvisoryPackageRow) == 1200
+    with store.session() as s:
+        row = s.get(AdvisoryRow, "R-3")
+        assert row is not None and row.modified == "2099-06-01T00:00:00Z"
+    again = import_source(store, tmp_path / "big.zip")
+    assert (again.writes, again.stale) == (0, 1)  # the earlier R-3 is older than the stored one

@@ -134,3 +134,14 @@ def test_invalid_component_version_is_reported(osv_fixtures: Path) -> None:
 def test_advice_is_present_for_each_vulnerable_component(osv_fixtures: Path, version: str) -> None:
     result = match_components([_pypi(version)], _index(osv_fixtures))
     assert set(result.advice) == {f"pkg:pypi/demo-pkg@{version}"}
+
+
+def test_merged_indexes_group_aliases_across_sources(osv_fixtures: Path) -> None:
+    files = sorted((osv_fixtures / "db").iterdir())
+    pysec = AdvisoryIndex.from_records(parse_osv(str(p), p.read_bytes()) for p in files if p.name.startswith("PYSEC"))
+    assert [f.vuln_id for f in match_components([_pypi("1.1.0")], pysec).findings] == ["CVE-2099-0001", "CVE-2099-0004"]
+    ghsa = AdvisoryIndex.from_records(parse_osv(str(p), p.read_bytes()) for p in files if p.name.startswith("GHSA"))
+    pysec.merge(ghsa)
+    merged = match_components([_pypi("1.1.0")], pysec).findings
+    assert [f.vuln_id for f in merged] == ["CVE-2099-0001", "CVE-2099-0004"]
+    assert len(merged[0].advisories) == 2

@@ -292,10 +292,12 @@ def import_records(
     report = ImportReport(source=source, problems=problems if problems is not None else [])
     with store.session() as session:
         known: dict[str, str] = {rid: mod for rid, mod in session.execute(select(AdvisoryRow.id, AdvisoryRow.modified))}
-        new: dict[str, OsvRecord] = {}
-        changed: dict[str, OsvRecord] = {}
         if known_out is not None:
             known_out.update(known)
+        new: dict[str, OsvRecord] = {}
+        changed: dict[str, OsvRecord] = {}
+        added_ids: set[str] = set()
+        updated_ids: set[str] = set()
         for record in records:
             report.seen += 1
             if progress is not None and report.seen % 200 == 0:
@@ -307,34 +309,21 @@ def import_records(
             stored = pending.modified if pending is not None else known.get(record.id)
             if stored is None:
                 new[record.id] = record
-                continue
-            verdict = is_newer(record.modified, stored)
-            if verdict is None:
-                report.stale += 1
-            elif verdict is False:
-                report.unchanged += 1
-            elif record.id in new:
-                new[record.id] = record
             else:
-                changed[record.id] = record
-        report.added, report.updated = len(new), len(changed)
-        ids = list(changed)
-        for start in range(0, len(ids), _BATCH):
-            chunk = ids[start : start + _BATCH]
-            res = session.execute(delete(AdvisoryPackageRow).where(AdvisoryPackageRow.advisory_id.in_(chunk)))
-            report.writes += max(res.rowcount or 0, 0)  # type: ignore[attr-defined]
-            session.execute(update(AdvisoryRow), [advisory_values(changed[i], source) for i in chunk])
-            report.writes += len(chunk)
-        adds = list(new.values())
-        for start in range(0, len(adds), _BATCH):
-            chunk_records = adds[start : start + _BATCH]
-            session.execute(insert(AdvisoryRow), [advisory_values(r, source) for r in chunk_records])
-            report.writes += len(chunk_records)
-        package_rows = [row for rec in (*adds, *changed.values()) for row in package_values(rec)]
-        for start in range(0, len(package_rows), _BATCH * 4):
-            batch = package_rows[start : start + _BATCH * 4]
-            session.execute(insert(AdvisoryPackageRow), batch)
-            report.writes += len(batch)
+                verdict = is_newer(record.modified, stored)
+                if verdict is None:
+                    report.stale += 1
+                elif verdict is False:
+                    report.unchanged += 1
+                elif record.id in new:
+                    new[record.id] = record
+                else:
+                    changed[record.id] = record
+            if len(new) + len(changed) >= _BATCH:  # bounded memory on huge feeds
+                report.writes += _flush(session, new, changed, source, known, added_ids, updated_ids)
+        report.writes += _flush(session, new, changed, source, known, added_ids, updated_ids)
+        report.added = len(added_ids)
+        report.updated = len(updated_ids - added_ids)
         row = session.execute(
             select(ImportSourceRow).where(ImportSourceRow.location == source[:1000])
         ).scalar_one_or_none()
@@ -353,6 +342,40 @@ def import_records(
     if progress is not None:
         progress(report.seen, report.seen)
     return report
+
+
+def _flush(
+    session: Any,
+    new: dict[str, OsvRecord],
+    changed: dict[str, OsvRecord],
+    source: str,
+    known: dict[str, str],
+    added_ids: set[str],
+    updated_ids: set[str],
+) -> int:
+    """Write one batch of new and changed records; return the number of rows written."""
+    writes = 0
+    if changed:
+        ids = list(changed)
+        res = session.execute(delete(AdvisoryPackageRow).where(AdvisoryPackageRow.advisory_id.in_(ids)))
+        writes += max(res.rowcount or 0, 0)
+        session.execute(update(AdvisoryRow), [advisory_values(changed[i], source) for i in ids])
+        writes += len(ids)
+    if new:
+        session.execute(insert(AdvisoryRow), [advisory_values(r, source) for r in new.values()])
+        writes += len(new)
+    package_rows = [row for rec in (*new.values(), *changed.values()) for row in package_values(rec)]
+    for start in range(0, len(package_rows), _BATCH * 4):
+        batch = package_rows[start : start + _BATCH * 4]
+        session.execute(insert(AdvisoryPackageRow), batch)
+        writes += len(batch)
+    for rec in (*new.values(), *changed.values()):
+        known[rec.id] = rec.modified
+    added_ids.update(new)
+    updated_ids.update(changed)
+    new.clear()
+    changed.clear()
+    return writes
 
 
 def import_source(store: Store, source: str | Path, progress: Progress | None = None) -> ImportReport:

@@ -205,13 +205,20 @@ class AdvisoryIndex:
     def __len__(self) -> int:
         return len(self.advisories)
 
+    def merge(self, other: AdvisoryIndex) -> None:
+        """Add another index's advisories and entries (e.g. the store's and a folder's)."""
+        self._groups = None
+        self.advisories.update(other.advisories)
+        for key, entries in other.by_package.items():
+            self.by_package.setdefault(key, []).extend(entries)
+
     def group_of(self, advisory_id: str) -> tuple[str, tuple[str, ...]]:
         """(canonical id, other ids) of the vulnerability an advisory describes.
 
         Computed once over every loaded advisory: records sharing any id or alias are one
         vulnerability, even when they are linked only through a third record.
         """
-        if self._groups is None:
+        if self._groups is None or advisory_id not in self._groups:  # new advisories since
             self._groups = {}
             for members in _group(list(self.advisories.values())):
                 ids = {a.id for a in members} | {alias for a in members for alias in a.aliases}
@@ -378,6 +385,10 @@ def match_components(components: Iterable[Component], index: AdvisoryIndex) -> M
     return result
 
 
+def _worst_first(advisory: Advisory) -> tuple[int, float]:
+    return RANK.get(advisory.severity, 9), -(advisory.score or 0.0)
+
+
 def _findings_for(
     component: Component, ecosystem: str, version: str, hits: list[_Entry], index: AdvisoryIndex
 ) -> list[Finding]:
@@ -387,14 +398,19 @@ def _findings_for(
     findings = []
     for vid, entries in groups.items():
         aliases = index.group_of(entries[0].advisory_id)[1]
-        member_ids = sorted({e.advisory_id for e in entries}, key=_id_rank)
-        members = [index.advisories[i] for i in member_ids]
-        worst = min(members, key=lambda a: (RANK.get(a.severity, 9), -(a.score or 0.0)))
-        fixed: list[str] = []
-        for e in entries:
-            fixed.extend(v for v in e.fixed if v not in fixed)
-        if len(fixed) > 1:
-            fixed = _in_version_order(ecosystem, fixed)
+        if len(entries) == 1:  # the common case: one record, one entry
+            members = [index.advisories[entries[0].advisory_id]]
+            worst = members[0]
+            fixed = list(entries[0].fixed)
+        else:
+            member_ids = sorted({e.advisory_id for e in entries}, key=_id_rank)
+            members = [index.advisories[i] for i in member_ids]
+            worst = min(members, key=_worst_first)
+            fixed = []
+            for e in entries:
+                fixed.extend(v for v in e.fixed if v not in fixed)
+            if len(fixed) > 1:
+                fixed = _in_version_order(ecosystem, fixed)
         findings.append(
             Finding(
                 component=component,
