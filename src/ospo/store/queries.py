@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from ospo.store.engine import Store
 from ospo.store.ingest import base_purl
@@ -43,6 +43,27 @@ def _prefix_bounds(prefix: str) -> tuple[str, str]:
     return prefix, prefix + "\U0010ffff"
 
 
+_BOUNDARIES = ("/", ".", ":")
+
+
+def _matches_purl(query: str) -> ColumnElement[bool]:
+    """The package itself, or everything under it when it is a prefix ending at a boundary.
+
+    `pkg:npm/lodash` finds lodash but not lodash.merge or lodash-es; `pkg:maven/org.apache`
+    finds every group under org.apache (`org.apache.logging...`), `pkg:npm/` all of npm.
+    Each alternative is a range on the indexed column.
+    """
+    column = ComponentRow.base_purl
+    if query.endswith(_BOUNDARIES):
+        low, high = _prefix_bounds(query)
+        return and_(column >= low, column < high)
+    alternatives: list[ColumnElement[bool]] = [column == query]
+    for sep in _BOUNDARIES:
+        low, high = _prefix_bounds(query + sep)
+        alternatives.append(and_(column >= low, column < high))
+    return or_(*alternatives)
+
+
 def where(
     store: Store,
     purl: str,
@@ -56,42 +77,48 @@ def where(
     Only each project's latest scan counts unless `include_history`."""
     if "@" in purl.rsplit("/", 1)[-1]:
         purl = base_purl(purl)
-    low, high = _prefix_bounds(purl)
-    stmt = (
-        select(
-            ComponentRow.purl,
-            ComponentRow.ecosystem,
-            ComponentRow.version,
-            ScanComponentRow.scope,
-            ScanComponentRow.direct,
-            ProjectRow.name,
-            ProductRow.name,
-            ReleaseRow.version,
-            TeamRow.name,
-            ScanRow.id,
-            ScanRow.created_at,
-        )
-        .select_from(ComponentRow)
-        .join(ScanComponentRow, ScanComponentRow.component_id == ComponentRow.id)
-        .join(ScanRow, ScanRow.id == ScanComponentRow.scan_id)
-        .join(ProjectRow, ProjectRow.id == ScanRow.project_id)
-        .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
-        .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
-        .outerjoin(TeamRow, TeamRow.id == func.coalesce(ProjectRow.team_id, ProductRow.team_id))
-        .where(and_(ComponentRow.base_purl >= low, ComponentRow.base_purl < high))
-        .order_by(ProductRow.name, ProjectRow.name, ComponentRow.purl)
-        .limit(limit)
-    )
-    if not include_history:
-        stmt = stmt.where(ProjectRow.latest_scan_id == ScanRow.id)
     hits: list[WhereHit] = []
     with store.session() as session:
-        for row in session.execute(stmt):
-            purl_, eco, version, scope, direct, project, product, release, team, scan_id, at = row
+        # Two steps with predictable plans: the matching component versions by the indexed
+        # purl (the version range applied here, before any join), then their projects.
+        components: dict[int, tuple[str, str | None]] = {}
+        for cid, purl_, eco, version in session.execute(
+            select(ComponentRow.id, ComponentRow.purl, ComponentRow.ecosystem, ComponentRow.version).where(
+                _matches_purl(purl)
+            )
+        ):
             if version_filter is not None and (version is None or not version_filter(eco, version)):
                 continue
-            hits.append(WhereHit(purl_, version, scope, direct, project, product, release, team, scan_id, at))
-    return hits
+            components[cid] = (purl_, version)
+        ids = list(components)
+        for i in range(0, len(ids), 1000):
+            stmt = (
+                select(
+                    ScanComponentRow.component_id,
+                    ScanComponentRow.scope,
+                    ScanComponentRow.direct,
+                    ProjectRow.name,
+                    ProductRow.name,
+                    ReleaseRow.version,
+                    TeamRow.name,
+                    ScanRow.id,
+                    ScanRow.created_at,
+                )
+                .select_from(ScanComponentRow)
+                .join(ScanRow, ScanRow.id == ScanComponentRow.scan_id)
+                .join(ProjectRow, ProjectRow.id == ScanRow.project_id)
+                .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
+                .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
+                .outerjoin(TeamRow, TeamRow.id == func.coalesce(ProjectRow.team_id, ProductRow.team_id))
+                .where(ScanComponentRow.component_id.in_(ids[i : i + 1000]))
+            )
+            if not include_history:
+                stmt = stmt.where(ProjectRow.latest_scan_id == ScanComponentRow.scan_id)
+            for cid, scope, direct, project, product, release, team, scan_id, at in session.execute(stmt):
+                purl_, version = components[cid]
+                hits.append(WhereHit(purl_, version, scope, direct, project, product, release, team, scan_id, at))
+    hits.sort(key=lambda h: (h.product or "", h.project, h.purl, h.scan_id))
+    return hits[:limit]
 
 
 def portfolio_summary(store: Store) -> dict[str, Any]:
