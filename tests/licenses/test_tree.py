@@ -16,6 +16,7 @@ FIX = Path(__file__).parents[1] / "fixtures" / "licenses"
 
 
 def make_tree(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(FIX / "MIT.txt", root / "LICENSE")
     (root / "package.json").write_text('{"name": "x", "license": "MIT"}')
     (root / "lib").mkdir()
