@@ -25,7 +25,6 @@ from ospo.licenses.index import (
     ANCHOR,
     CHAR_BASE,
     FP,
-    KIND_CODE,
     MIN_FUZZY_LENGTH,
     LicenseIndex,
 )
@@ -35,7 +34,6 @@ TOP_ALIGNED = 8  # candidates aligned per round
 MAX_ROUNDS = 12
 MIN_COVERAGE = 50.0  # below this an approximate match is dropped
 MIN_RARE_LEFT = 1  # no unexplained rare word left: stop looking
-_INTRO = KIND_CODE["intro"]
 
 
 @dataclass(frozen=True)
@@ -219,10 +217,7 @@ class Matcher:
         kept.sort(key=lambda m: m.start)
         if keep_fp:
             return kept
-        out = [m for m in kept if kinds[m.rule] != FP]
-        if any(kinds[m.rule] != _INTRO for m in out):
-            out = [m for m in out if kinds[m.rule] != _INTRO]
-        return out
+        return [m for m in kept if kinds[m.rule] != FP]
 
 
 def _blocks(rule_text: str, text: str) -> list[tuple[int, int, int]]:
