@@ -122,6 +122,7 @@ def find_tags(text: str) -> list[SpdxTag]:
         raw = _TRAILER.sub("", m.group(1)).strip()
         if not raw or len(raw) > 300:
             continue
+        unknown: tuple[str, ...]
         if _NOT_EXPRESSION.search(raw):
             # `{some license} WITH X`, templates, prose: a tag, but not a readable one.
             expression, unknown = UNKNOWN_SPDX, (raw,)
