@@ -46,9 +46,13 @@ def matcher() -> Matcher:
         return _MATCHER
 
 
+# Short texts are always matched: they cost little, and some rules are bare URLs or names.
+ALWAYS_MATCH_CHARS = 2048
+
+
 def looks_licensed(text: str) -> bool:
-    """The cheap prefilter: does the text hold any licence-ish word at all?"""
-    return PREFILTER.search(text) is not None
+    """The cheap prefilter: is the text short, or does it hold any licence-ish word?"""
+    return len(text) <= ALWAYS_MATCH_CHARS or PREFILTER.search(text) is not None
 
 
 def detect(path: str, text: str, index_matcher: Matcher | None = None) -> list[LicenseFinding]:

@@ -26,7 +26,7 @@ import ahocorasick
 
 from ospo.licenses import data, tokens
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 CHAR_BASE = 0x10000  # token id i is the code point CHAR_BASE + i (no surrogates there)
 
 # Kinds, by small integer, in the order the matcher prefers them on ties.
@@ -166,13 +166,13 @@ def build_index() -> LicenseIndex:
     strings = ["".join([chr(CHAR_BASE + vocab[w]) for w in rec[6]]) for rec in records]
 
     # Document frequency over all rules: the idf weights rank candidates; the rare words
-    # (seen in at most 1/40 of the rules) are the ones posted in the inverted index.
+    # (seen in at most 1/8 of the rules) are the ones posted in the inverted index.
     df: Counter[str] = Counter()
     for s in strings:
         df.update(set(s))
     n = len(strings)
     weights = {c: math.log(n / f) for c, f in df.items()}
-    rare_limit = max(50, n // 40)
+    rare_limit = max(50, n // 8)
     rare = {c for c, f in df.items() if f <= rare_limit}
     postings: dict[int, list[int]] = {}
     high: list[int] = []

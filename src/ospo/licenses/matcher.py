@@ -25,7 +25,6 @@ from ospo.licenses.index import (
     ANCHOR,
     CHAR_BASE,
     FP,
-    KIND_CODE,
     MIN_FUZZY_LENGTH,
     LicenseIndex,
 )
@@ -34,8 +33,10 @@ TOP_RANKED = 60  # candidates rescored by weighted containment
 TOP_ALIGNED = 8  # candidates aligned per round
 MAX_ROUNDS = 12
 MIN_COVERAGE = 50.0  # below this an approximate match is dropped
+LIST_ITEM_LENGTH = 8  # a rule this short is a name or id when it appears in a list
+LIST_MIN_ITEMS = 15
+LIST_MIN_DISTINCT = 10
 MIN_RARE_LEFT = 1  # no unexplained rare word left: stop looking
-_INTRO = KIND_CODE["intro"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,18 @@ class Matcher:
             return [m for m in found if index.rule_kinds[m.rule] != FP]
         exact = self._exact(query)
         fuzzy = self._approximate(query, exact)
-        return self._settle(exact + fuzzy)
+        return self._drop_licence_lists(self._settle(exact + fuzzy))
+
+    def _drop_licence_lists(self, matches: list[RuleMatch]) -> list[RuleMatch]:
+        """A file that is mostly a list of licence names or ids (a licence picker's data, an
+        SPDX list) grants nothing: its many short references are dropped."""
+        strings = self.index.rule_strings
+        short = [m for m in matches if len(strings[m.rule]) <= LIST_ITEM_LENGTH]
+        if len(short) < LIST_MIN_ITEMS or len(short) * 5 < len(matches) * 4:
+            return matches
+        if len({self.index.rule_spdx[m.rule] for m in short}) < LIST_MIN_DISTINCT:
+            return matches
+        return [m for m in matches if len(strings[m.rule]) > LIST_ITEM_LENGTH]
 
     # -- exact ------------------------------------------------------------------------------
 
@@ -218,10 +230,7 @@ class Matcher:
         kept.sort(key=lambda m: m.start)
         if keep_fp:
             return kept
-        out = [m for m in kept if kinds[m.rule] != FP]
-        if any(kinds[m.rule] != _INTRO for m in out):
-            out = [m for m in out if kinds[m.rule] != _INTRO]
-        return out
+        return [m for m in kept if kinds[m.rule] != FP]
 
 
 def _blocks(rule_text: str, text: str) -> list[tuple[int, int, int]]:

@@ -120,9 +120,13 @@ def find_tags(text: str) -> list[SpdxTag]:
         if not m:
             continue
         raw = _TRAILER.sub("", m.group(1)).strip()
-        raw = _NOT_EXPRESSION.split(raw, maxsplit=1)[0].strip()
         if not raw or len(raw) > 300:
             continue
-        expression, unknown = normalise(raw)
+        unknown: tuple[str, ...]
+        if _NOT_EXPRESSION.search(raw):
+            # `{some license} WITH X`, templates, prose: a tag, but not a readable one.
+            expression, unknown = UNKNOWN_SPDX, (raw,)
+        else:
+            expression, unknown = normalise(raw)
         found.append(SpdxTag(number, raw, expression, unknown))
     return found
