@@ -15,6 +15,7 @@ from ospo.sbom.read import read_sbom
 from ospo.sbom.spdx import inventory_to_spdx_json
 from ospo.store import open_store
 from ospo.store.portfolio import ScanRow
+from ospo.vulns.tracking import list_findings
 from support import SUPPLIER_SBOM, import_demo_advisory
 
 SMALL = SUPPLIER_SBOM
@@ -50,6 +51,8 @@ def test_cyclonedx_upload_is_judged_and_idempotent(service: Service, tmp_path: P
             assert [(v["purl"], v["advisory"]["id"]) for v in vulns] == [("pkg:pypi/demo-pkg@1.0.0", "CVE-2099-0001")]
             licences = {c["purl"]: c["expression"] for c in scan.result["concluded"]}
             assert licences["pkg:pypi/demo-pkg@1.0.0"] == "Apache-2.0"  # "Apache License 2.0" normalised
+        tracked = list_findings(store, "kiosk")
+        assert [(f.purl, f.vuln_id, f.state) for f in tracked] == [("pkg:pypi/demo-pkg@1.0.0", "CVE-2099-0001", "open")]
     finally:
         store.close()
 

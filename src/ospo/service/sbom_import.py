@@ -3,8 +3,8 @@
 The document (CycloneDX JSON or SPDX, told apart by content) becomes an Inventory; each
 component's declared licence is its concluded licence; the components are matched against
 the store's advisories and the policy is evaluated; the result is ingested with kind
-``cyclonedx`` or ``spdx``. Ingest is idempotent by content, so the same SBOM uploaded twice
-is stored once.
+``cyclonedx`` or ``spdx``, and its vulnerabilities are tracked for the project (SLA due
+dates). Ingest is idempotent by content, so the same SBOM uploaded twice is stored once.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ospo.scan.assess import assess, result_from_inventory
 from ospo.service.reevaluate import ServicePolicy
 from ospo.store import Store
 from ospo.store.ingest import IngestOutcome, ingest_scan
+from ospo.vulns.tracking import record_findings
 
 MAX_COMPONENTS = 200_000
 
@@ -69,4 +70,7 @@ def import_sbom(
     result = assessment.result
     result.problems.extend(assessment.problems)
     outcome = ingest_scan(store, result, project, product=product, release=release, kind=kind, actor=actor)
+    if outcome.created:
+        # The SBOM is now what the project ships: its vulnerabilities start their SLA clocks.
+        record_findings(store, project, assessment.findings)
     return SbomImport(outcome, kind, result)
