@@ -64,6 +64,13 @@ def test_spdx_upload_is_detected_from_content(service: Service) -> None:
         assert response.status_code == 201, response.text
         assert response.json()["kind"] == "spdx"
         assert response.json()["components"] == 3
+    tag_value = (Path(__file__).resolve().parents[1] / "fixtures" / "sbom" / "supplier.spdx").read_bytes()
+    with service.client("engineer") as ci:
+        response = ci.post(
+            "/api/v1/sbom", params={"project": "tv"}, content=tag_value, headers={"Content-Type": "text/plain"}
+        )
+        assert response.status_code == 201, response.text
+        assert response.json()["kind"] == "spdx" and response.json()["components"] > 0
 
 
 @pytest.mark.parametrize(

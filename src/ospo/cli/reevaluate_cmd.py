@@ -39,7 +39,7 @@ def reevaluate(
     try:
         service_policy = load_service_policy(policy)
     except PolicyError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
     store = open_store(database)
     try:
@@ -69,7 +69,9 @@ def reevaluate(
         Console().print(table)
         for p in report.projects:
             if p.verdict_before != p.verdict_after:
-                err_console.print(f"{p.project}: {p.verdict_before} -> {p.verdict_after}", highlight=False)
+                err_console.print(
+                    f"{p.project}: {p.verdict_before} -> {p.verdict_after}", highlight=False, soft_wrap=True
+                )
         for p in report.errors:
-            err_console.print(f"[yellow]warning:[/] {p.project}: {p.error}", highlight=False)
+            err_console.print(f"[yellow]warning:[/] {p.project}: {p.error}", highlight=False, soft_wrap=True)
     raise typer.Exit(exitcodes.INCOMPLETE if report.errors else exitcodes.OK)

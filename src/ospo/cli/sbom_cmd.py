@@ -44,18 +44,20 @@ def sbom_import(
 
     try:
         if file.stat().st_size > MAX_SBOM_BYTES:
-            err_console.print(f"[red]error:[/] {file}: larger than {MAX_SBOM_BYTES >> 20} MiB", highlight=False)
+            err_console.print(
+                f"[red]error:[/] {file}: larger than {MAX_SBOM_BYTES >> 20} MiB", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(exitcodes.USAGE)
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        err_console.print(f"[red]error:[/] {file}: cannot read: {exc}", highlight=False)
+        err_console.print(f"[red]error:[/] {file}: cannot read: {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
     if release is not None and product is None:
         product = project
     try:
         service_policy = load_service_policy(policy)
     except PolicyError as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
     store = open_store(database)
     try:
@@ -63,7 +65,7 @@ def sbom_import(
             store, text, str(file), project, service_policy, product=product, release=release, actor="cli"
         )
     except (OspoError, ValueError) as exc:
-        err_console.print(f"[red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
     finally:
         store.close()
@@ -94,5 +96,5 @@ def sbom_import(
             f"{len(result.vulnerabilities)} vulnerabilities"
         )
         for problem in result.problems:
-            err_console.print(f"[yellow]note:[/] {problem}", highlight=False)
+            err_console.print(f"[yellow]note:[/] {problem}", highlight=False, soft_wrap=True)
     raise typer.Exit(exitcodes.FINDINGS if result.verdict == "deny" else exitcodes.OK)

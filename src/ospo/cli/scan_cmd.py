@@ -147,10 +147,12 @@ def scan(
         try:
             sent = upload_scan(upload, token, scan_to_data(outcome.result), project, product=product, release=release)
         except UploadError as exc:
-            err_console.print(f"[red]upload failed:[/] {exc}", highlight=False)
+            err_console.print(f"[red]upload failed:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exitcodes.UPLOAD_FAILED) from None
         state = "stored" if sent.created else "already stored"
-        err_console.print(f"uploaded: {state} as scan {sent.scan_id} of {project} at {upload}", highlight=False)
+        err_console.print(
+            f"uploaded: {state} as scan {sent.scan_id} of {project} at {upload}", highlight=False, soft_wrap=True
+        )
     raise typer.Exit(exit_code(outcome, fail_on))
 
 

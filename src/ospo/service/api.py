@@ -205,7 +205,8 @@ _POLICY_BROKEN: dict[int | str, dict[str, Any]] = {
 _SBOM_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": "A CycloneDX (1.2-1.6) or SPDX 2.2/2.3 JSON document; the format is told by its content.",
+        "description": "A CycloneDX (1.2-1.6) or SPDX 2.2/2.3 JSON document (SPDX tag-value is read too); "
+        "the format is told by its content.",
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
