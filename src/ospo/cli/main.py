@@ -8,6 +8,8 @@ from ospo.cli.inventory_cmd import inventory
 from ospo.cli.licenses_cmd import licenses
 from ospo.cli.notice_cmd import notice, report
 from ospo.cli.office_cmd import serve, tokens_app, users_app, where
+from ospo.cli.reevaluate_cmd import reevaluate
+from ospo.cli.sbom_cmd import sbom_app
 from ospo.cli.scan_cmd import scan
 from ospo.cli.vulns_cmd import vulns_app
 
@@ -28,6 +30,8 @@ app.command("where")(where)
 app.command("serve")(serve)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(sbom_app, name="sbom")
+app.command("reevaluate")(reevaluate)
 
 
 @app.callback()

@@ -91,8 +91,21 @@ def scan(
     exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Gitignore-style pattern to skip.")] = None,
     show_allowed: Annotated[bool, typer.Option("--show-allowed", help="List allowed components too.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    upload: Annotated[
+        str | None, typer.Option("--upload", help="Also send the result to this ospo service (base URL).")
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option("--token", envvar="OSPO_TOKEN", help="API token for --upload (upload permission).")
+    ] = None,
+    project: Annotated[str | None, typer.Option("--project", help="Project name in the service (--upload).")] = None,
+    product: Annotated[str | None, typer.Option("--product", help="Product the project belongs to (--upload).")] = None,
+    release: Annotated[str | None, typer.Option("--release", help="Release of the product (--upload).")] = None,
 ) -> None:
-    """Inventory, licences, vulnerabilities and policy verdicts for one tree."""
+    """Inventory, licences, vulnerabilities and policy verdicts for one tree.
+
+    Exit 0 when allowed, 1 on findings (see --fail-on), 2 on a usage error, 3 when some
+    files could not be read, 4 when --upload could not store the result in the service.
+    """
     from ospo.policy import PolicyError
     from ospo.scan import ScanOptions
 
@@ -101,6 +114,9 @@ def scan(
         raise typer.Exit(exitcodes.USAGE)
     if fail_on not in FAIL_ON:
         err_console.print(f"[red]error:[/] --fail-on must be one of {', '.join(FAIL_ON)}")
+        raise typer.Exit(exitcodes.USAGE)
+    if upload is not None and (not token or not project):
+        err_console.print("[red]error:[/] --upload needs --token (or OSPO_TOKEN) and --project")
         raise typer.Exit(exitcodes.USAGE)
     options = ScanOptions(
         walk=WalkOptions(respect_gitignore=not no_ignore, exclude=tuple(exclude or ())),
@@ -124,6 +140,19 @@ def scan(
 
     assert isinstance(outcome, ScanOutcome)
     write_format(outcome, format, output, path, show_allowed)
+    if upload is not None and token is not None and project is not None:
+        from ospo.cli.upload import UploadError, upload_scan
+        from ospo.reports.scan_json import scan_to_data
+
+        try:
+            sent = upload_scan(upload, token, scan_to_data(outcome.result), project, product=product, release=release)
+        except UploadError as exc:
+            err_console.print(f"[red]upload failed:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(exitcodes.UPLOAD_FAILED) from None
+        state = "stored" if sent.created else "already stored"
+        err_console.print(
+            f"uploaded: {state} as scan {sent.scan_id} of {project} at {upload}", highlight=False, soft_wrap=True
+        )
     raise typer.Exit(exit_code(outcome, fail_on))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from enum import Enum
@@ -29,6 +30,14 @@ def from_data(cls: type[T], data: Any) -> T:
     return typing.cast(T, _build(cls, data))
 
 
+@functools.cache
+def _fields_of(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(name, resolved type) of a dataclass's fields; resolving hints is slow, so once per class
+    (a stored scan of thousands of components is rebuilt in milliseconds, not seconds)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
 def _build(tp: Any, data: Any) -> Any:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
@@ -47,8 +56,7 @@ def _build(tp: Any, data: Any) -> Any:
         _, vt = typing.get_args(tp)
         return {k: _build(vt, v) for k, v in data.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = typing.get_type_hints(tp)
-        kwargs = {f.name: _build(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
+        kwargs = {name: _build(hint, data[name]) for name, hint in _fields_of(tp) if name in data}
         return tp(**kwargs)
     if isinstance(tp, type) and issubclass(tp, Enum):
         return tp(data)

@@ -36,6 +36,7 @@ StoreDep = Annotated[Store, Depends(get_store)]
 Reader = Annotated[Principal, Depends(requires("read"))]
 Uploader = Annotated[Principal, Depends(requires("upload"))]
 Admin = Annotated[Principal, Depends(requires("admin"))]
+Reviewer = Annotated[Principal, Depends(requires("review"))]
 
 
 class Health(BaseModel):
@@ -190,6 +191,125 @@ def upload_scan(
     except (OspoError, ValueError) as exc:
         raise _bad(str(exc)) from None
     return IngestResponse(**outcome.__dict__)
+
+
+class SbomIngestResponse(IngestResponse):
+    kind: str
+    verdict: str | None
+    problems: list[str]
+
+
+_POLICY_BROKEN: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorOut, "description": "The service's policy file (OSPO_POLICY) cannot be read"},
+}
+_SBOM_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "A CycloneDX (1.2-1.6) or SPDX 2.2/2.3 JSON document (SPDX tag-value is read too); "
+        "the format is told by its content.",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
+
+
+def _service_policy() -> Any:
+    from ospo.policy import PolicyError
+    from ospo.service.reevaluate import load_service_policy
+
+    try:
+        return load_service_policy()
+    except PolicyError as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, f"policy: {exc}") from None
+
+
+@router.post(
+    "/sbom",
+    response_model=SbomIngestResponse,
+    tags=["ingest"],
+    status_code=201,
+    responses=_POLICY_BROKEN,
+    openapi_extra=_SBOM_BODY,
+)
+async def upload_sbom(
+    request: Request,
+    store: StoreDep,
+    principal: Uploader,
+    project: ProjectName,
+    product: OptionalName = None,
+    release: OptionalName = None,
+) -> SbomIngestResponse:
+    """Store a supplier's SBOM, judged with the service's policy and advisories (idempotent)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from ospo.model import ParseError
+    from ospo.service.sbom_import import import_sbom
+
+    if release is not None and product is None:
+        product = project
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _bad(f"the SBOM is not UTF-8 text (byte {exc.start})") from None
+    policy = _service_policy()
+    try:
+        done = await run_in_threadpool(
+            import_sbom,
+            store,
+            text,
+            "uploaded SBOM",
+            project,
+            policy,
+            product=product,
+            release=release,
+            actor=principal.email,
+        )
+    except ParseError as exc:
+        raise _bad(str(exc)) from None
+    except (OspoError, ValueError) as exc:
+        raise _bad(str(exc)) from None
+    return SbomIngestResponse(
+        **done.outcome.__dict__,
+        kind=done.kind,
+        verdict=done.result.verdict,
+        problems=[str(p) for p in done.result.problems[:100]],
+    )
+
+
+class VerdictChangeOut(BaseModel):
+    project: str
+    subject: str
+    before: str | None
+    after: str | None
+
+
+class ReevaluateResponse(BaseModel):
+    policy: str
+    projects: int
+    changed_projects: list[str]
+    changes: list[VerdictChangeOut]
+    errors: list[str]
+
+
+@router.post("/reevaluate", response_model=ReevaluateResponse, tags=["portfolio"], responses=_POLICY_BROKEN)
+async def reevaluate_route(request: Request, store: StoreDep, principal: Reviewer) -> ReevaluateResponse:
+    """Judge every project's latest scan again now (current policy and advisories), no rescan."""
+    import asyncio
+
+    from ospo.service.reevaluate import reevaluate_if_changed
+
+    _service_policy()  # a broken policy file is a 503 before any work
+    lock: asyncio.Lock = request.app.state.reevaluation_lock
+    async with lock:
+        report = await asyncio.to_thread(reevaluate_if_changed, store, force=True, actor=principal.email)
+    assert report is not None
+    return ReevaluateResponse(
+        policy=report.policy_source,
+        projects=len(report.projects),
+        changed_projects=[p.project for p in report.changed_projects],
+        changes=[VerdictChangeOut(**c.__dict__) for c in report.changes[:1000]],
+        errors=[f"{p.project}: {p.error}" for p in report.errors],
+    )
 
 
 @router.get("/where", response_model=WhereResponse, tags=["portfolio"])

@@ -1,7 +1,10 @@
-"""The FastAPI application (`ospo serve`)."""
+"""The FastAPI application (`ospo serve`): the API, the body size limit, and the background
+re-evaluation of stored decisions when the policy or the advisories change."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ospo.service.api import router
+from ospo.service.reevaluate import background_loop, interval_seconds
 from ospo.store import open_store
 
 
@@ -19,9 +23,20 @@ def create_app(database_url: str | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(database_url)
+        app.state.reevaluation_lock = asyncio.Lock()
+        interval = interval_seconds()
+        task = (
+            asyncio.create_task(background_loop(app.state.store, interval, app.state.reevaluation_lock))
+            if interval > 0
+            else None
+        )
         try:
             yield
         finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             app.state.store.close()
 
     app = FastAPI(

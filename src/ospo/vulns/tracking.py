@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ospo.model import OspoError
 from ospo.store import Store, VulnerabilityFindingRow
@@ -86,56 +87,68 @@ def record_findings(
     now: datetime | None = None,
 ) -> list[TrackedFinding]:
     """Store this check's findings for `project` and return them with their SLA state."""
+    with store.session() as session:
+        return record_findings_in(session, project, findings, policy, now)
+
+
+def record_findings_in(
+    session: Session,
+    project: str,
+    findings: list[Finding],
+    policy: SlaPolicy | None = None,
+    now: datetime | None = None,
+) -> list[TrackedFinding]:
+    """`record_findings` inside the caller's transaction (re-evaluation writes a scan's
+    decisions and its findings together, or neither)."""
     policy = policy or SlaPolicy()
     now = now or datetime.now(UTC)
     today = now.date()
     out: list[TrackedFinding] = []
-    with store.session() as session:
-        rows = list(
-            session.execute(select(VulnerabilityFindingRow).where(VulnerabilityFindingRow.project == project))
-            .scalars()
-            .all()
-        )
-        by_alias: dict[tuple[str, str], VulnerabilityFindingRow] = {}
-        for row in rows:
-            for vid in (row.vuln_id, *(row.aliases or ())):
-                by_alias.setdefault((row.purl, vid), row)
-        seen: set[int] = set()
-        for finding in findings:
-            purl = finding.component.purl
-            known = next((r for vid in finding.ids if (r := by_alias.get((purl, vid))) is not None), None)
-            if known is None:
-                row = VulnerabilityFindingRow(
-                    project=project,
-                    purl=purl,
-                    vuln_id=finding.vuln_id,
-                    first_seen=now,
-                    due=policy.due_date(today, finding.severity),
-                    state=FindingState.OPEN.value,
-                )
-                session.add(row)
-                for vid in finding.ids:
-                    by_alias[(purl, vid)] = row
-            else:
-                row = known
-                if row.state == FindingState.FIXED:
-                    row.state = FindingState.OPEN.value
-                    row.fixed_at = None
-            if row.severity != finding.severity and row.first_seen is not None:
-                row.due = policy.due_date(_as_date(row.first_seen), finding.severity)
-            row.aliases = sorted(set(finding.ids) - {row.vuln_id})
-            row.severity = finding.severity
-            row.score = finding.score
-            row.summary = finding.summary[:2000]
-            row.fixed_versions = list(finding.fixed_versions)
-            row.last_seen = now
-            session.flush()
-            seen.add(row.id)
-            out.append(_tracked(row, today))
-        for row in rows:
-            if row.id not in seen and row.state == FindingState.OPEN:
-                row.state = FindingState.FIXED.value
-                row.fixed_at = now
+    rows = list(
+        session.execute(select(VulnerabilityFindingRow).where(VulnerabilityFindingRow.project == project))
+        .scalars()
+        .all()
+    )
+    by_alias: dict[tuple[str, str], VulnerabilityFindingRow] = {}
+    for row in rows:
+        for vid in (row.vuln_id, *(row.aliases or ())):
+            by_alias.setdefault((row.purl, vid), row)
+    seen: set[int] = set()
+    for finding in findings:
+        purl = finding.component.purl
+        known = next((r for vid in finding.ids if (r := by_alias.get((purl, vid))) is not None), None)
+        if known is None:
+            row = VulnerabilityFindingRow(
+                project=project,
+                purl=purl,
+                vuln_id=finding.vuln_id,
+                first_seen=now,
+                due=policy.due_date(today, finding.severity),
+                state=FindingState.OPEN.value,
+            )
+            session.add(row)
+            for vid in finding.ids:
+                by_alias[(purl, vid)] = row
+        else:
+            row = known
+            if row.state == FindingState.FIXED:
+                row.state = FindingState.OPEN.value
+                row.fixed_at = None
+        if row.severity != finding.severity and row.first_seen is not None:
+            row.due = policy.due_date(_as_date(row.first_seen), finding.severity)
+        row.aliases = sorted(set(finding.ids) - {row.vuln_id})
+        row.severity = finding.severity
+        row.score = finding.score
+        row.summary = finding.summary[:2000]
+        row.fixed_versions = list(finding.fixed_versions)
+        row.last_seen = now
+        session.flush()
+        seen.add(row.id)
+        out.append(_tracked(row, today))
+    for row in rows:
+        if row.id not in seen and row.state == FindingState.OPEN:
+            row.state = FindingState.FIXED.value
+            row.fixed_at = now
     return out
 
 

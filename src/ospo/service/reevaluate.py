@@ -1,0 +1,279 @@
+"""Re-evaluation without rescanning: every project's latest scan judged again.
+
+A policy change (MIT now denied) or a newly imported advisory changes what the portfolio's
+stored decisions should be, though no source tree changed. The stored ScanResult of each
+project's latest scan is enough (ORT's stage contract): its components are matched against
+the store's current advisories and the policy is evaluated again; the scan's components,
+verdict, summary and result and the project's tracked findings are updated together in one
+transaction per scan, with an audit entry saying what changed.
+
+The service does this by itself when the fingerprint of its inputs (the policy file's
+content, the advisories' count and newest modification) differs from the one stored at the
+last run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ospo.model.serialize import to_data
+from ospo.policy import DEFAULT_POLICY_PATH, Policy, parse_policy
+from ospo.reports.scan_json import scan_from_data
+from ospo.scan.assess import assess
+from ospo.store import AdvisoryRow, Store
+from ospo.store.ingest import summarize
+from ospo.store.portfolio import AuditRow, ComponentRow, ProjectRow, ScanComponentRow, ScanRow, ServiceStateRow
+from ospo.vulns.tracking import record_findings_in
+
+log = logging.getLogger("ospo.reevaluate")
+
+POLICY_ENV = "OSPO_POLICY"
+INTERVAL_ENV = "OSPO_REEVALUATE_SECONDS"
+DEFAULT_INTERVAL = 3600.0
+FINGERPRINT_KEY = "reevaluation.fingerprint"
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """One component (or file) whose verdict is not what it was."""
+
+    project: str
+    subject: str
+    before: str | None
+    after: str | None
+
+
+@dataclass
+class ProjectReevaluation:
+    project: str
+    scan_id: int
+    verdict_before: str | None
+    verdict_after: str | None
+    changes: list[VerdictChange] = field(default_factory=list)
+    findings: int = 0
+    error: str | None = None
+
+
+@dataclass
+class ReevaluationReport:
+    """What one run looked at and what it changed."""
+
+    projects: list[ProjectReevaluation] = field(default_factory=list)
+    policy_source: str = ""
+    fingerprint: str | None = None
+
+    @property
+    def changes(self) -> list[VerdictChange]:
+        return [c for p in self.projects for c in p.changes]
+
+    @property
+    def changed_projects(self) -> list[ProjectReevaluation]:
+        return [p for p in self.projects if p.changes or p.verdict_before != p.verdict_after]
+
+    @property
+    def errors(self) -> list[ProjectReevaluation]:
+        return [p for p in self.projects if p.error is not None]
+
+
+@dataclass(frozen=True)
+class ServicePolicy:
+    """The policy the service judges with, its label and the hash of its text."""
+
+    policy: Policy
+    source: str
+    digest: str
+
+
+def load_service_policy(path: str | Path | None = None) -> ServicePolicy:
+    """The policy at `path`, else OSPO_POLICY, else ospo's default (PolicyError if invalid)."""
+    chosen = Path(path) if path is not None else Path(os.environ.get(POLICY_ENV) or DEFAULT_POLICY_PATH)
+    try:
+        text = chosen.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        from ospo.policy import PolicyError
+
+        raise PolicyError(str(chosen), [(None, f"cannot read: {exc}")]) from exc
+    policy = parse_policy(text, str(chosen))
+    source = "ospo default policy" if chosen == DEFAULT_POLICY_PATH else str(chosen)
+    return ServicePolicy(policy, source, hashlib.sha256(text.encode()).hexdigest())
+
+
+def fingerprint(store: Store, policy_digest: str) -> str:
+    """What the stored decisions depend on outside the scans: the policy and the advisories."""
+    with store.session() as session:
+        count, newest = session.execute(select(func.count(AdvisoryRow.id), func.max(AdvisoryRow.modified))).one()
+    return hashlib.sha256(f"{policy_digest}|{count}|{newest or ''}".encode()).hexdigest()
+
+
+def stored_fingerprint(store: Store) -> str | None:
+    with store.session() as session:
+        row = session.get(ServiceStateRow, FINGERPRINT_KEY)
+        return row.value if row is not None else None
+
+
+def _store_fingerprint(store: Store, value: str) -> None:
+    with store.session() as session:
+        row = session.get(ServiceStateRow, FINGERPRINT_KEY)
+        now = dt.datetime.now(dt.UTC)
+        if row is None:
+            session.add(ServiceStateRow(key=FINGERPRINT_KEY, value=value, updated_at=now))
+        else:
+            row.value = value
+            row.updated_at = now
+
+
+def reevaluate(
+    store: Store,
+    policy: Policy,
+    today: dt.date | None = None,
+    *,
+    policy_source: str = "ospo default policy",
+    actor: str = "system",
+) -> ReevaluationReport:
+    """Judge every project's latest scan again with `policy` and the store's advisories."""
+    report = ReevaluationReport(policy_source=policy_source)
+    with store.session() as session:
+        latest = [
+            (name, scan_id)
+            for name, scan_id in session.execute(
+                select(ProjectRow.name, ProjectRow.latest_scan_id).order_by(ProjectRow.name)
+            )
+            if scan_id is not None
+        ]
+    for project, scan_id in latest:
+        try:
+            report.projects.append(_reevaluate_scan(store, policy, project, scan_id, today, policy_source, actor))
+        except Exception as exc:
+            # One unreadable stored result must not stop the others; it is reported.
+            log.warning("re-evaluation of %s (scan %s) failed: %s", project, scan_id, exc)
+            report.projects.append(ProjectReevaluation(project, scan_id, None, None, error=str(exc)))
+    return report
+
+
+def _reevaluate_scan(
+    store: Store,
+    policy: Policy,
+    project: str,
+    scan_id: int,
+    today: dt.date | None,
+    policy_source: str,
+    actor: str,
+) -> ProjectReevaluation:
+    with store.session() as session:
+        scan = session.get(ScanRow, scan_id)
+        if scan is None:
+            raise KeyError(f"scan {scan_id} is gone")
+        data: dict[str, Any] = scan.result
+    result = scan_from_data(data)
+    before = {d.subject: d.verdict.value for d in result.decisions}
+    assessment = assess(result, policy, store=store, project=project, policy_source=policy_source, today=today)
+    judged = assessment.result
+    after = {d.subject: d.verdict.value for d in judged.decisions}
+    changes = [
+        VerdictChange(project, subject, before.get(subject), after.get(subject))
+        for subject in sorted(set(before) | set(after))
+        if before.get(subject) != after.get(subject)
+    ]
+    now = dt.datetime.now(dt.UTC)
+    decisions = {d.subject: d for d in judged.decisions}
+    with store.session() as session:
+        scan = session.get(ScanRow, scan_id)
+        if scan is None:
+            raise KeyError(f"scan {scan_id} is gone")
+        verdict_before = scan.verdict
+        links = session.execute(
+            select(ScanComponentRow, ComponentRow.purl)
+            .join(ComponentRow, ComponentRow.id == ScanComponentRow.component_id)
+            .where(ScanComponentRow.scan_id == scan_id)
+        ).all()
+        for link, purl in links:
+            decision = decisions.get(purl)
+            link.verdict = decision.verdict.value if decision else None
+            link.reasons = list(decision.reasons) if decision else []
+            link.exception = decision.exception if decision else None
+        scan.verdict = judged.verdict
+        scan.summary = summarize(judged)
+        scan.result = to_data(judged)
+        tracked = record_findings_in(session, project, assessment.findings, now=now)
+        session.add(
+            AuditRow(
+                at=now,
+                actor=actor,
+                action="scan.reevaluate",
+                subject=project,
+                details={
+                    "scan_id": scan_id,
+                    "policy": policy_source,
+                    "verdict": {"before": verdict_before, "after": judged.verdict},
+                    "changes": [{"subject": c.subject, "before": c.before, "after": c.after} for c in changes[:200]],
+                    "changed": len(changes),
+                    "findings": len(tracked),
+                },
+            )
+        )
+    return ProjectReevaluation(project, scan_id, verdict_before, judged.verdict, changes, len(tracked))
+
+
+def reevaluate_if_changed(
+    store: Store,
+    *,
+    policy: ServicePolicy | None = None,
+    force: bool = False,
+    actor: str = "system",
+    today: dt.date | None = None,
+) -> ReevaluationReport | None:
+    """Re-evaluate when the policy or the advisories changed since the last run (or always
+    when `force`); None when nothing changed. The new fingerprint is stored afterwards.
+
+    `policy` defaults to the service's (OSPO_POLICY, else ospo's default)."""
+    service_policy = policy or load_service_policy()
+    current = fingerprint(store, service_policy.digest)
+    if not force and stored_fingerprint(store) == current:
+        return None
+    report = reevaluate(store, service_policy.policy, today, policy_source=service_policy.source, actor=actor)
+    report.fingerprint = current
+    _store_fingerprint(store, current)
+    return report
+
+
+def interval_seconds() -> float:
+    """OSPO_REEVALUATE_SECONDS (default 3600); 0 or less turns the background check off."""
+    raw = os.environ.get(INTERVAL_ENV)
+    if raw is None or not raw.strip():
+        return DEFAULT_INTERVAL
+    try:
+        return float(raw)
+    except ValueError:
+        log.warning("%s=%r is not a number; using %s", INTERVAL_ENV, raw, DEFAULT_INTERVAL)
+        return DEFAULT_INTERVAL
+
+
+async def background_loop(store: Store, interval: float, lock: asyncio.Lock) -> None:
+    """Every `interval` seconds, re-evaluate in a worker thread if the inputs changed.
+
+    The first check waits one interval, so a service starting up serves at once; failures
+    are logged and the loop goes on.
+    """
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            async with lock:
+                outcome = await asyncio.to_thread(reevaluate_if_changed, store)
+        except Exception:
+            log.exception("background re-evaluation failed")
+            continue
+        if outcome is not None:
+            log.info(
+                "re-evaluated %d projects: %d verdict changes",
+                len(outcome.projects),
+                len(outcome.changes),
+            )
