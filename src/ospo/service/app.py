@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ospo.service.api import router
+from ospo.service.pages import router as pages_router
 from ospo.store import open_store
 
 
@@ -31,6 +32,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(router)
+    app.include_router(pages_router)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     return app
 
