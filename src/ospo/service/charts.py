@@ -66,8 +66,9 @@ def line_chart(
         parts.append(f'<text x="{left - 6}" y="{yy + 4:.1f}" text-anchor="end" class="axis">{_fmt(value)}</text>')
     if n:
         for i in sorted({0, n - 1, (n - 1) // 2}):
+            anchor = "end" if i == n - 1 and n > 1 else "start" if i == 0 and n > 1 else "middle"
             parts.append(
-                f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" class="axis">'
+                f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="{anchor}" class="axis">'
                 f"{escape(labels[i])}</text>"
             )
     for k, s in enumerate(series):
