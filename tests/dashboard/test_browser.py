@@ -45,7 +45,9 @@ def shot(page: object, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
-def test_reviewer_approves_an_exception_from_the_dashboard(dashboard: Dashboard, page: object, any_store_url: str) -> None:
+def test_reviewer_approves_an_exception_from_the_dashboard(
+    dashboard: Dashboard, page: object, any_store_url: str
+) -> None:
     if not any_store_url.startswith("sqlite"):
         pytest.skip("one browser run is enough; the HTTP tests cover PostgreSQL")
     from playwright.sync_api import Page, expect

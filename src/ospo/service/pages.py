@@ -44,6 +44,7 @@ from ospo.vulns.tracking import TrackedFinding, list_findings
 
 LOGIN_CSRF_COOKIE = "ospo_login_csrf"
 STALE_AFTER = timedelta(days=30)
+REVIEW_PAGE = 100  # items with a decision form per page; the CSV has them all
 STATIC = {"dashboard.css": "text/css; charset=utf-8", "search.js": "text/javascript; charset=utf-8"}
 
 router = APIRouter(include_in_schema=False)
@@ -301,17 +302,19 @@ def project_page(
     scan: int | None = None,
     verdict: Annotated[str | None, Query(pattern="^(allow|review|deny)$")] = None,
 ) -> HTMLResponse:
-    found = _scan_or_404(store, name, scan)
-    if found is None:
+    view = dq.scan_view(store, name, scan)
+    data = dq.scan_result_data(store, view.scan_id) if view is not None else None
+    if view is None or data is None:
         return _not_found(request, principal, f"No scan of a project named {name}.")
-    view, result = found
     lines = dq.scan_components(store, view.scan_id)
     counts = {v: sum(1 for line in lines if line.verdict == v) for v in ("deny", "review", "allow")}
     if verdict:
         lines = [line for line in lines if line.verdict == verdict]
-    vulns: dict[str, list[Any]] = {}
-    for match in result.vulnerabilities:
-        vulns.setdefault(match.purl, []).append(match)
+    # The raw JSON is enough here; rebuilding the whole ScanResult costs more than the page.
+    vulns: dict[str, list[dict[str, Any]]] = {}
+    matches = data.get("vulnerabilities") or []
+    for match in matches:
+        vulns.setdefault(str(match.get("purl")), []).append(match.get("advisory") or {})
     return render(
         "project.html.j2",
         request,
@@ -321,22 +324,24 @@ def project_page(
         counts=counts,
         verdict=verdict,
         vulns=vulns,
-        vuln_count=len(result.vulnerabilities),
+        vuln_count=len(matches),
     )
 
 
-def dependency_path(result: ScanResult, target: str) -> list[str] | None:
-    """The shortest chain of refs from a project root to `target` in the scan's graph (BFS).
+def dependency_path(inventory: dict[str, Any], target: str) -> list[str] | None:
+    """The shortest chain of refs from a project root to `target` in a scan's graph (BFS
+    over the stored JSON of `Inventory.dependencies`).
 
     Roots are the inventory's projects and every ref that nothing depends on; None when the
     graph does not reach `target` (a lockfile without edges, or an SBOM without a graph).
     """
     edges: dict[str, list[str]] = {}
     targets: set[str] = set()
-    for dep in result.inventory.dependencies:
-        edges.setdefault(dep.ref, []).extend(dep.depends_on)
-        targets.update(dep.depends_on)
-    roots = [p.purl for p in result.inventory.projects]
+    for dep in inventory.get("dependencies") or ():
+        children = [str(c) for c in dep.get("depends_on") or ()]
+        edges.setdefault(str(dep.get("ref")), []).extend(children)
+        targets.update(children)
+    roots = [str(p.get("purl")) for p in inventory.get("projects") or ()]
     roots += [ref for ref in edges if ref not in targets and ref not in roots]
     parent: dict[str, str | None] = {}
     queue: deque[str] = deque()
@@ -367,14 +372,15 @@ def why_page(
     purl: Annotated[str, Query(max_length=1000)],
     scan: int | None = None,
 ) -> HTMLResponse:
-    found = _scan_or_404(store, project, scan)
-    if found is None:
+    view = dq.scan_view(store, project, scan)
+    data = dq.scan_result_data(store, view.scan_id) if view is not None else None
+    if view is None or data is None:
         return _not_found(request, principal, f"No scan of a project named {project}.")
-    view, result = found
-    if not any(c.purl == purl for c in result.inventory.components):
+    inventory = data.get("inventory") or {}
+    names = {str(c.get("purl")): c for c in (*(inventory.get("components") or ()), *(inventory.get("projects") or ()))}
+    if not any(str(c.get("purl")) == purl for c in inventory.get("components") or ()):
         return _not_found(request, principal, f"{purl} is not in this scan of {project}.")
-    path = dependency_path(result, purl)
-    names = {c.purl: c for c in (*result.inventory.components, *result.inventory.projects)}
+    path = dependency_path(inventory, purl)
     return render("why.html.j2", request, principal, view=view, purl=purl, path=path, names=names)
 
 
@@ -495,7 +501,8 @@ def review_page(request: Request, store: StoreDep, principal: Person) -> HTMLRes
         "review.html.j2",
         request,
         principal,
-        queue=dq.review_queue(store),
+        queue=dq.review_queue(store, limit=REVIEW_PAGE + 1),
+        shown=REVIEW_PAGE,
         decisions=dq.recent_decisions(store),
     )
 

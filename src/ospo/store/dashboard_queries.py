@@ -113,24 +113,34 @@ def project_statuses(store: Store) -> list[ProjectStatus]:
     with store.session() as session:
         counts = _verdict_counts(session)
         rows = session.execute(
-            select(ProjectRow.id, ProjectRow.name, ProductRow.name, ScanRow, ReleaseRow.version)
+            select(
+                ProjectRow.id,
+                ProjectRow.name,
+                ProductRow.name,
+                ScanRow.id,
+                ScanRow.created_at,
+                ScanRow.verdict,
+                ScanRow.component_count,
+                ScanRow.kind,
+                ReleaseRow.version,
+            )
             .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
             .outerjoin(ScanRow, ScanRow.id == ProjectRow.latest_scan_id)
             .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
             .order_by(ProductRow.name, ProjectRow.name)
         ).all()
         out = []
-        for pid, name, product, scan, release in rows:
+        for pid, name, product, scan_id, scanned_at, verdict, count, kind, release in rows:
             c = counts.get(pid, {})
             out.append(
                 ProjectStatus(
                     project=name,
                     product=product,
-                    scan_id=scan.id if scan else None,
-                    scanned_at=scan.created_at if scan else None,
-                    verdict=scan.verdict if scan else None,
-                    components=scan.component_count if scan else 0,
-                    kind=scan.kind if scan else None,
+                    scan_id=scan_id,
+                    scanned_at=scanned_at,
+                    verdict=verdict,
+                    components=int(count or 0),
+                    kind=kind,
                     release=release,
                     deny=c.get("deny", 0),
                     review=c.get("review", 0),
@@ -470,8 +480,17 @@ def components_with_license(store: Store, expression: str, limit: int = 500) -> 
 
 
 def advisory(store: Store, advisory_id: str) -> AdvisoryRow | None:
+    """An advisory by its id, or by one of its aliases (a CVE names a GHSA record)."""
     with store.session() as session:
-        return session.get(AdvisoryRow, advisory_id)
+        row = session.get(AdvisoryRow, advisory_id)
+        if row is not None:
+            return row
+        return session.execute(
+            select(AdvisoryRow)
+            .where(cast(AdvisoryRow.aliases, String).like(f'%"{advisory_id}"%'))
+            .order_by(AdvisoryRow.id)
+            .limit(1)
+        ).scalar_one_or_none()
 
 
 def component_facts(store: Store, base: str) -> list[tuple[str, str | None, str, str | None, str | None]]:
