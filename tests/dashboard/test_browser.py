@@ -25,7 +25,11 @@ ARGS = [
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (apt-get install chromium)"),
+    # one browser run is enough: the HTTP tests cover PostgreSQL
+    pytest.mark.parametrize("any_store_url", ["sqlite"], indirect=True),
+]
 
 
 @pytest.fixture
@@ -48,8 +52,6 @@ def shot(page: object, name: str) -> None:
 def test_reviewer_approves_an_exception_from_the_dashboard(
     dashboard: Dashboard, page: object, any_store_url: str
 ) -> None:
-    if not any_store_url.startswith("sqlite"):
-        pytest.skip("one browser run is enough; the HTTP tests cover PostgreSQL")
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)
@@ -120,9 +122,7 @@ def test_reviewer_approves_an_exception_from_the_dashboard(
     expect(page).to_have_url(dashboard.url + "/login")
 
 
-def test_a_viewer_sees_no_decision_buttons(dashboard: Dashboard, page: object, any_store_url: str) -> None:
-    if not any_store_url.startswith("sqlite"):
-        pytest.skip("one browser run is enough; the HTTP tests cover PostgreSQL")
+def test_a_viewer_sees_no_decision_buttons(dashboard: Dashboard, page: object) -> None:
     from playwright.sync_api import Page, expect
 
     assert isinstance(page, Page)

@@ -224,8 +224,9 @@ def home(request: Request, store: StoreDep, principal: Person) -> HTMLResponse:
         statuses,
         key=lambda s: (s.scanned_at is not None, (s.age_days(now) or 0) < STALE_AFTER.days, s.scanned_at or now),
     )
-    labels, series = portfolio_trend(trends(store), ("vulnerabilities", "denied", "review"))
-    clabels, cseries = portfolio_trend(trends(store), ("components",))
+    points = trends(store)
+    labels, series = portfolio_trend(points, ("vulnerabilities", "denied", "review"))
+    clabels, cseries = portfolio_trend(points, ("components",))
     queue = dq.review_queue(store, limit=10)
     return render(
         "home.html.j2",
