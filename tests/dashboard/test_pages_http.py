@@ -166,7 +166,14 @@ def test_a_reviewer_approves_and_denies_and_the_audit_log_says_so(dashboard: Das
     assert 'id="review-count">1<' in client.get("/").text
     deny = {**decision(csrf, GPL, "shop-api"), "decision": "deny", "reason": "GPL in a distributed product"}
     assert client.post("/review", data=deny).status_code == 303
-    assert 'id="review-count">0<' in client.get("/").text
+    home = client.get("/").text
+    assert 'id="review-count">0<' in home
+    # shop-web had one item to review, now approved: its scan is allowed; shop-api's is denied
+    statuses = re.findall(
+        r'project\?name=(shop-\w+)">shop-\w+</a></th>\s*<td>[^<]*</td>\s*<td>[^<]*</td>\s*<td><span class="verdict verdict-(\w+)',
+        home,
+    )
+    assert dict(statuses) == {"shop-web": "allow", "shop-api": "deny"}
     # deciding again on an item that is no longer open is refused, not silently applied
     assert client.post("/review", data=decision(csrf)).status_code == 422
     review = client.get("/review").text

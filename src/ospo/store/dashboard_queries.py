@@ -392,7 +392,36 @@ def decide(
         verdicts[previous] = max(0, int(verdicts.get(previous, 0)) - 1)
         verdicts[new] = int(verdicts.get(new, 0)) + 1
         scan.summary = {**(scan.summary or {}), "verdicts": verdicts}
+        session.flush()
+        scan.verdict = _scan_verdict(session, scan)
         return int(entry.id)
+
+
+_WORST = ("deny", "review", "allow")
+
+
+def _scan_verdict(session: Any, scan: ScanRow) -> str | None:
+    """The scan's verdict again after a decision: the worst of its components' current
+    verdicts and of the policy's decisions on anything else (files, the scan itself)."""
+    found = set(
+        session.execute(
+            select(ScanComponentRow.verdict).where(ScanComponentRow.scan_id == scan.id).distinct()
+        ).scalars()
+    )
+    linked = set(
+        session.execute(
+            select(ComponentRow.purl)
+            .join(ScanComponentRow, ScanComponentRow.component_id == ComponentRow.id)
+            .where(ScanComponentRow.scan_id == scan.id)
+        ).scalars()
+    )
+    for decision in (scan.result or {}).get("decisions") or ():
+        if isinstance(decision, dict) and decision.get("subject") not in linked:
+            found.add(decision.get("verdict"))
+    for verdict in _WORST:
+        if verdict in found:
+            return verdict
+    return scan.verdict
 
 
 def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
