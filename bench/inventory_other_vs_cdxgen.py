@@ -82,9 +82,7 @@ def _synthetic(root: Path, n: int) -> None:
         }
         for i in range(n)
     ]
-    (root / "composer" / "composer.lock").write_text(
-        json.dumps({"packages": packages, "packages-dev": []}, indent=4)
-    )
+    (root / "composer" / "composer.lock").write_text(json.dumps({"packages": packages, "packages-dev": []}, indent=4))
     (root / "ruby").mkdir()
     gem = ["GEM", "  remote: https://rubygems.org/", "  specs:"]
     for i in range(n):

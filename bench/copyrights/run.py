@@ -96,9 +96,7 @@ def main() -> None:
     dev, site = dev_files(), site_files()
     for label, files in (("licenses-dev (all files)", dev), ("site-packages (*.py)", site)):
         count, seconds, found = throughput(files)
-        print(
-            f"ospo {label}: {count} files, {found} findings, {seconds:.2f} s, {count / seconds:.0f} files/s"
-        )
+        print(f"ospo {label}: {count} files, {found} findings, {seconds:.2f} s, {count / seconds:.0f} files/s")
     if not args.scancode:
         return
 

@@ -117,9 +117,7 @@ def install_peers() -> None:
         cdx.mkdir(exist_ok=True)
         print("installing cdxgen into", cdx, flush=True)
         subprocess.run(["npm", "init", "-y"], cwd=cdx, check=False, capture_output=True)
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "@cyclonedx/cdxgen"], cwd=cdx, check=False
-        )
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "@cyclonedx/cdxgen"], cwd=cdx, check=False)
     py = PEERS / "py"
     if not (py / "bin" / "cyclonedx-py").exists():
         print("installing cyclonedx-bom into", py, flush=True)
@@ -127,14 +125,10 @@ def install_peers() -> None:
         subprocess.run([str(py / "bin" / "pip"), "install", "-q", "cyclonedx-bom"], check=False)
 
 
-def timed(
-    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
-) -> tuple[float, int, str]:
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int, str]:
     start = time.perf_counter()
     try:
-        proc = subprocess.run(
-            cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False
-        )
+        proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         return time.perf_counter() - start, -1, f"timed out after {TIMEOUT}s"
     return time.perf_counter() - start, proc.returncode, proc.stderr[-2000:]
@@ -237,10 +231,7 @@ def report(name: str, runs: list[Run], show: int) -> dict[str, Any]:
     for r in runs:
         status = f"ERROR ...{r.error.strip()[-300:]}" if r.error else ""
         secs = f"{r.seconds:.2f}s" if r.seconds is not None else "-"
-        print(
-            f"  {r.tool:<13} components={r.components:<6} "
-            f"unique(name,version)={len(r.pairs):<6} {secs:>9} {status}"
-        )
+        print(f"  {r.tool:<13} components={r.components:<6} unique(name,version)={len(r.pairs):<6} {secs:>9} {status}")
     result: dict[str, Any] = {
         "input": name,
         "tools": {
@@ -284,9 +275,7 @@ def report(name: str, runs: list[Run], show: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ospo-python", default=sys.executable, help="Python that runs `-m ospo`.")
     parser.add_argument("--ospo-src", default=str(REPO / "src"), help="PYTHONPATH for ospo ('' to not set).")
     parser.add_argument("--only", nargs="*", help="Input names to run (default: all).")
@@ -304,10 +293,7 @@ def main() -> int:
     if cdxgen is None:
         print("[skip] cdxgen not found (bench/.peers/cdxgen, $CDXGEN, PATH); --install-peers installs it")
     if cdx_py is None:
-        print(
-            "[skip] cyclonedx-py not found (bench/.peers/py, $CYCLONEDX_PY, PATH);"
-            " --install-peers installs it"
-        )
+        print("[skip] cyclonedx-py not found (bench/.peers/py, $CYCLONEDX_PY, PATH); --install-peers installs it")
 
     inputs: dict[str, tuple[Path, bool]] = {}
     if not args.skip_environments:

@@ -15,7 +15,6 @@ The database defaults to OSPO_TEST_DATABASE_URL, in a fresh schema dropped at th
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -31,8 +30,13 @@ from ospo.store import normalise_url, open_store
 from ospo.store.ingest import ingest_scan
 from ospo.store.queries import where
 
-ECOSYSTEMS = [("npm", None, 0.45), ("pypi", None, 0.2), ("maven", "org.example", 0.2), ("golang", "github.com/x", 0.1),
-              ("cargo", None, 0.05)]
+ECOSYSTEMS = [
+    ("npm", None, 0.45),
+    ("pypi", None, 0.2),
+    ("maven", "org.example", 0.2),
+    ("golang", "github.com/x", 0.1),
+    ("cargo", None, 0.05),
+]
 
 
 def package_pool(size: int, rng: random.Random) -> list[tuple[str, str | None, str, list[str]]]:
@@ -65,7 +69,9 @@ def copy_rows(conn: psycopg.Connection, table: str, columns: list[str], rows: li
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", default=os.environ.get("OSPO_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument(
+        "--database", default=os.environ.get("OSPO_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    )
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--components", type=int, default=300)
     parser.add_argument("--packages", type=int, default=60_000)
@@ -93,7 +99,9 @@ def main() -> int:
                 comp_rows.append((component_ids[purl], purl, purl_of(eco, ns, name, None), eco, ns, name, v))
         now = datetime.now(UTC)
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-            copy_rows(conn, "components", ["id", "purl", "base_purl", "ecosystem", "namespace", "name", "version"], comp_rows)
+            copy_rows(
+                conn, "components", ["id", "purl", "base_purl", "ecosystem", "namespace", "name", "version"], comp_rows
+            )
             products = [(i + 1, f"product-{i}", None, "distributed", "") for i in range(args.projects // 10)]
             copy_rows(conn, "products", ["id", "name", "team_id", "distribution", "description"], products)
             projects, scans, links = [], [], []
@@ -105,23 +113,69 @@ def main() -> int:
                         break
                 scan_id = p + 1
                 projects.append((p + 1, f"project-{p}", None, (p % len(products)) + 1, None, scan_id))
-                scans.append((scan_id, p + 1, None, uuid.uuid4().hex + uuid.uuid4().hex, "scan", now, "distributed", "allow",
-                              len(chosen), "{}", "{}"))
+                scans.append(
+                    (
+                        scan_id,
+                        p + 1,
+                        None,
+                        uuid.uuid4().hex + uuid.uuid4().hex,
+                        "scan",
+                        now,
+                        "distributed",
+                        "allow",
+                        len(chosen),
+                        "{}",
+                        "{}",
+                    )
+                )
                 for idx in chosen:
                     eco, ns, name, versions = pool[idx]
-                    links.append((scan_id, component_ids[purl_of(eco, ns, name, rng.choice(versions))], "runtime", "MIT",
-                                  "declared", "allow", "[]"))
-            copy_rows(conn, "projects", ["id", "name", "repository_url", "product_id", "team_id", "latest_scan_id"], projects)
-            copy_rows(conn, "scans", ["id", "project_id", "release_id", "content_hash", "kind", "created_at", "distribution",
-                                      "verdict", "component_count", "summary", "result"], scans)
-            copy_rows(conn, "scan_components", ["scan_id", "component_id", "scope", "license", "license_source", "verdict",
-                                                "reasons"], links)
+                    links.append(
+                        (
+                            scan_id,
+                            component_ids[purl_of(eco, ns, name, rng.choice(versions))],
+                            "runtime",
+                            "MIT",
+                            "declared",
+                            "allow",
+                            "[]",
+                        )
+                    )
+            copy_rows(
+                conn, "projects", ["id", "name", "repository_url", "product_id", "team_id", "latest_scan_id"], projects
+            )
+            copy_rows(
+                conn,
+                "scans",
+                [
+                    "id",
+                    "project_id",
+                    "release_id",
+                    "content_hash",
+                    "kind",
+                    "created_at",
+                    "distribution",
+                    "verdict",
+                    "component_count",
+                    "summary",
+                    "result",
+                ],
+                scans,
+            )
+            copy_rows(
+                conn,
+                "scan_components",
+                ["scan_id", "component_id", "scope", "license", "license_source", "verdict", "reasons"],
+                links,
+            )
             for table in ("components", "products", "projects", "scans"):
                 conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             conn.execute("ANALYZE")
             conn.commit()
-        print(f"portfolio: {args.projects:,} projects, {len(links):,} scan-component links, "
-              f"{len(comp_rows):,} distinct components, built in {time.perf_counter() - started:.1f} s")
+        print(
+            f"portfolio: {args.projects:,} projects, {len(links):,} scan-component links, "
+            f"{len(comp_rows):,} distinct components, built in {time.perf_counter() - started:.1f} s"
+        )
 
         # where-is: 100 queries, half popular packages, half from the tail.
         targets = [pool[i] for i in range(50)] + [pool[rng.randrange(50, len(pool))] for _ in range(50)]
@@ -133,8 +187,10 @@ def main() -> int:
             hits.append(len(found))
         timings.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
-        print(f"where-is over 100 queries: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
-              f"max {timings[-1]:.1f} ms; hits per query median {statistics.median(hits):.0f}, max {max(hits):,}")
+        print(
+            f"where-is over 100 queries: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
+            f"max {timings[-1]:.1f} ms; hits per query median {statistics.median(hits):.0f}, max {max(hits):,}"
+        )
 
         # ingest of a 5,000-component scan through the real ingest path.
         comps = [Component(f"pkg:npm/bench-{i}@1.{i % 7}.0", f"bench-{i}", f"1.{i % 7}.0", "npm") for i in range(5000)]

@@ -65,12 +65,16 @@ def main() -> int:
         # Warm the licence index cache first, so no stage pays its one-time build.
         subprocess.run([*ospo, "licenses", str(HERE / "run.py"), "--format", "json"], capture_output=True, check=False)
         stages = {
-            "inventory alone": timed("inventory alone", [*ospo, "inventory", str(tree), "-f", "json"], work / "inv.json"),
+            "inventory alone": timed(
+                "inventory alone", [*ospo, "inventory", str(tree), "-f", "json"], work / "inv.json"
+            ),
             "licences alone": timed(
                 "licences alone", [*ospo, "licenses", str(tree), "-f", "json", "--processes", p], work / "lic.json"
             ),
             "vulnerabilities alone": timed(
-                "vulnerabilities alone", [*ospo, "vulns", "check", str(tree), "-f", "json", "--no-record"], work / "vul.json"
+                "vulnerabilities alone",
+                [*ospo, "vulns", "check", str(tree), "-f", "json", "--no-record"],
+                work / "vul.json",
             ),
         }
         whole = timed(
