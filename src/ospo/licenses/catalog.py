@@ -7,13 +7,10 @@ detection index itself.
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
-import tempfile
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from ospo.licenses import data
 
@@ -136,7 +133,7 @@ def catalog() -> Catalog:
     with _LOCK:
         if _CATALOG is not None:
             return _CATALOG
-        from ospo.licenses.index import cache_dir
+        from ospo.licenses.index import cache_dir, write_cache
 
         path = cache_dir() / "licenses" / f"catalog-{data.data_version()}-f{CATALOG_FORMAT}.pickle"
         loaded: Catalog | None = None
@@ -150,23 +147,9 @@ def catalog() -> Catalog:
                 loaded = None
         if loaded is None:
             loaded = build_catalog()
-            _write_atomic(path, loaded)
+            write_cache(path, loaded, prefix=".catalog-")
         _CATALOG = loaded
         return loaded
-
-
-def _write_atomic(path: Path, obj: object) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".tmp")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def category_of(license_id: str) -> str:

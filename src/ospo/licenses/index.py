@@ -265,20 +265,21 @@ def load_index(rebuild: bool = False) -> LicenseIndex:
                 index = None
         if index is None:
             index = build_index()
-            _write_atomic(path, index)
+            write_cache(path, index)
         _LOADED = index
         return index
 
 
-def _write_atomic(path: Path, index: LicenseIndex) -> None:
+def write_cache(path: Path, obj: object, prefix: str = ".index-") -> None:
+    """Pickle `obj` to `path` atomically; a read-only cache folder is not an error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".index-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     except OSError:
         return  # read-only cache: work from memory
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         Path(tmp).unlink(missing_ok=True)

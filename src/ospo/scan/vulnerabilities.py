@@ -18,12 +18,6 @@ from ospo.vulns.matcher import AdvisoryIndex, component_key, match_components
 Overdue = Callable[[VulnerabilityMatch], bool]
 
 
-def _merge(into: AdvisoryIndex, other: AdvisoryIndex) -> None:
-    into.advisories.update(other.advisories)
-    for key, entries in other.by_package.items():
-        into.by_package.setdefault(key, []).extend(entries)
-
-
 def _records_from(path: Path, problems: list[FileProblem]) -> AdvisoryIndex:
     raw: Iterable[object]
     if path.is_dir():
@@ -53,7 +47,7 @@ def match(
     index = AdvisoryIndex()
     for source in advisories:
         try:
-            _merge(index, _records_from(Path(source), problems))
+            index.merge(_records_from(Path(source), problems))
         except ImportFailed as exc:
             problems.append(FileProblem(str(source), "unreadable", str(exc)))
     overdue_keys: set[tuple[str, str]] = set()
@@ -66,7 +60,7 @@ def match(
             try:
                 store = open_store(url)
                 keys = {k for c in inventory.components if c.version and (k := component_key(c)) is not None}
-                _merge(index, AdvisoryIndex.from_store(store, keys))
+                index.merge(AdvisoryIndex.from_store(store, keys))
                 overdue_keys = _overdue_from_store(store, today)
             except Exception as exc:  # a broken store must not stop a scan; it is reported
                 problems.append(FileProblem(url.split("@")[-1], "unreadable", f"vulnerability store: {exc}"))
