@@ -91,7 +91,9 @@ def _component_ids(session: Session, components: Sequence[Component]) -> dict[st
     ids: dict[str, int] = {}
     for i in range(0, len(rows), _BATCH):
         chunk = rows[i : i + _BATCH]
-        session.execute(_insert(session, ComponentRow).values(chunk).on_conflict_do_nothing())
+        # executemany with one compiled statement: a literal multi-row VALUES would be
+        # compiled anew for every chunk, which cost more than the database work.
+        session.execute(_insert(session, ComponentRow).on_conflict_do_nothing(), chunk)
         purls = [r["purl"] for r in chunk]
         for cid, purl in session.execute(
             select(ComponentRow.id, ComponentRow.purl).where(ComponentRow.purl.in_(purls))
@@ -227,8 +229,8 @@ def _ingest(
                     "exception": decision.exception if decision else None,
                 }
             )
-        for i in range(0, len(links), _BATCH):
-            session.execute(_insert(session, ScanComponentRow).values(links[i : i + _BATCH]))
+        if links:
+            session.execute(_insert(session, ScanComponentRow), links)
         # The newest scan of a project is what it ships now.
         session.execute(update(ProjectRow).where(ProjectRow.id == project_row.id).values(latest_scan_id=scan.id))
         session.add(
