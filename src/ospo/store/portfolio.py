@@ -161,9 +161,7 @@ class ScanComponentRow(Base):
     __table_args__ = (Index("ix_scan_components_where", "component_id", "scan_id", "scope", "direct"),)
 
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), primary_key=True)
-    component_id: Mapped[int] = mapped_column(
-        ForeignKey("components.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    component_id: Mapped[int] = mapped_column(ForeignKey("components.id", ondelete="CASCADE"), primary_key=True)
     scope: Mapped[str] = mapped_column(String(20), default="runtime")
     direct: Mapped[bool | None] = mapped_column(Boolean, default=None)
     license: Mapped[str | None] = mapped_column(String(1000), default=None)

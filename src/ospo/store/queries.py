@@ -106,14 +106,19 @@ def where(
                 )
                 .select_from(ScanComponentRow)
                 .join(ScanRow, ScanRow.id == ScanComponentRow.scan_id)
-                .join(ProjectRow, ProjectRow.id == ScanRow.project_id)
+                # Latest scans only: reach the project by its latest_scan_id alone, so the
+                # planner sees one simple join rather than two correlated conditions.
+                .join(
+                    ProjectRow,
+                    ProjectRow.id == ScanRow.project_id
+                    if include_history
+                    else ProjectRow.latest_scan_id == ScanComponentRow.scan_id,
+                )
                 .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
                 .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
                 .outerjoin(TeamRow, TeamRow.id == func.coalesce(ProjectRow.team_id, ProductRow.team_id))
                 .where(ScanComponentRow.component_id.in_(ids[i : i + 1000]))
             )
-            if not include_history:
-                stmt = stmt.where(ProjectRow.latest_scan_id == ScanComponentRow.scan_id)
             for cid, scope, direct, project, product, release, team, scan_id, at in session.execute(stmt):
                 purl_, version = components[cid]
                 hits.append(WhereHit(purl_, version, scope, direct, project, product, release, team, scan_id, at))
