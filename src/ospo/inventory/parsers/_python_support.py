@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from ospo.inventory.purls import make_purl
-from ospo.model import ParseError, Scope
+from ospo.model import Hash, ParseError, Scope
 
 ECOSYSTEM = "pypi"
 
@@ -210,3 +210,14 @@ def parse_hash(text: str) -> tuple[str, str] | None:
     if not re.fullmatch(r"[0-9a-f]+", value):
         return None
     return alg, value
+
+
+def file_hashes(entries: list[Any]) -> set[Hash]:
+    """The `hash = "alg:hex"` of each file entry of a lock (poetry, pdm), unreadable ones left out."""
+    found: set[Hash] = set()
+    for entry in entries:
+        value = string(table(entry).get("hash"))
+        parsed = parse_hash(value) if value else None
+        if parsed is not None:
+            found.add(Hash(*parsed))
+    return found

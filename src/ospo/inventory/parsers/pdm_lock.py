@@ -22,18 +22,18 @@ from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
     array,
     array_of_tables_lines,
+    file_hashes,
     is_valid_name,
     load_toml,
     looks_like_dev_group,
     normalize_name,
-    parse_hash,
     scope_for_group,
     split_requirement,
     string,
     table,
 )
 from ospo.inventory.purls import component
-from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope, merge_scope
+from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope, merge_scope
 
 
 def claims(name: str, relpath: str) -> bool:
@@ -48,16 +48,6 @@ def _scope(groups: list[str]) -> Scope:
     for scope in scopes[1:]:
         best = merge_scope(best, scope)
     return best
-
-
-def _hashes(entries: list[Any]) -> set[Hash]:
-    found: set[Hash] = set()
-    for entry in entries:
-        value = string(table(entry).get("hash"))
-        parsed = parse_hash(value) if value else None
-        if parsed is not None:
-            found.add(Hash(*parsed))
-    return found
 
 
 def _source(raw: dict[str, Any]) -> tuple[str | None, list[tuple[str, str]]]:
@@ -102,7 +92,7 @@ def parse(path: str, text: str) -> ManifestResult:
             version = string(raw.get("version"))
             # lock_version 3 called them sections
             groups = [g for g in array(raw.get("groups") or raw.get("sections")) if isinstance(g, str)]
-            hashes = _hashes(array(raw.get("files"))) | _hashes(
+            hashes = file_hashes(array(raw.get("files"))) | file_hashes(
                 old_files.get(f"{normalize_name(name)} {version or ''}", [])
             )
             download_url, props = _source(raw)

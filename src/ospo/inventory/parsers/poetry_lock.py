@@ -25,16 +25,16 @@ from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
     array,
     array_of_tables_lines,
+    file_hashes,
     is_valid_name,
     load_toml,
     normalize_name,
-    parse_hash,
     scope_for_group,
     string,
     table,
 )
 from ospo.inventory.purls import component
-from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope, merge_scope
+from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope, merge_scope
 
 
 def claims(name: str, relpath: str) -> bool:
@@ -56,16 +56,6 @@ def _scope(raw: dict[str, Any]) -> Scope:
     if scope is Scope.RUNTIME and raw.get("optional") is True:
         scope = Scope.OPTIONAL
     return scope
-
-
-def _file_hashes(entries: list[Any]) -> set[Hash]:
-    found: set[Hash] = set()
-    for entry in entries:
-        value = string(table(entry).get("hash"))
-        parsed = parse_hash(value) if value else None
-        if parsed is not None:
-            found.add(Hash(*parsed))
-    return found
 
 
 def _source(raw: dict[str, Any]) -> tuple[str | None, list[tuple[str, str]]]:
@@ -110,7 +100,7 @@ def parse(path: str, text: str) -> ManifestResult:
                 result.notes.append(FileProblem(path, "unsupported", "package entry without a valid name", line))
                 continue
             version = string(raw.get("version"))
-            hashes = _file_hashes(array(raw.get("files"))) | _file_hashes(old_files.get(normalize_name(name), []))
+            hashes = file_hashes(array(raw.get("files"))) | file_hashes(old_files.get(normalize_name(name), []))
             download_url, props = _source(raw)
             extras = sorted(str(e) for e in table(raw.get("extras")))
             if extras:
