@@ -26,6 +26,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, sta
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from ospo.licenses import category_of
+from ospo.licenses.catalog import license_text
 from ospo.model import Component, PolicyDecision, ScanResult, Verdict
 from ospo.reports.audit import render_audit_html
 from ospo.reports.notice import build_notice
@@ -284,13 +285,11 @@ def _not_found(request: Request, principal: Principal, message: str) -> HTMLResp
     return render("message.html.j2", request, principal, title="Not found", message=message, status_code=404)
 
 
-def _scan_or_404(store: Store, project: str, scan: int | None) -> tuple[dq.ScanView, ScanResult] | None:
+def _scan_or_404(store: Store, project: str, scan: int | None) -> tuple[dq.ScanView, ScanResult]:
     view = dq.scan_view(store, project, scan)
-    if view is None:
-        return None
-    data = dq.scan_result_data(store, view.scan_id)
-    if data is None:
-        return None
+    data = dq.scan_result_data(store, view.scan_id) if view is not None else None
+    if view is None or data is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such project or scan")
     return view, scan_from_data(data)
 
 
@@ -650,8 +649,6 @@ def export_sbom(
     store: StoreDep, principal: Person, project: Annotated[str, Query(max_length=300)], scan: int | None = None
 ) -> Response:
     found = _scan_or_404(store, project, scan)
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such project or scan")
     return Response(
         inventory_to_cyclonedx_json(found[1].inventory),
         media_type="application/vnd.cyclonedx+json",
@@ -664,14 +661,12 @@ def export_notice(
     store: StoreDep, principal: Person, project: Annotated[str, Query(max_length=300)], scan: int | None = None
 ) -> HTMLResponse:
     found = _scan_or_404(store, project, scan)
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such project or scan")
     view, result = found
     notice = build_notice(
         view.product or view.project,
         result.inventory.components,
         result.concluded,
-        license_text=lambda _key: None,
+        license_text=license_text,
         category_of=category_of,
     )
     return HTMLResponse(render_notice_html(notice))
@@ -682,8 +677,6 @@ def export_audit(
     store: StoreDep, principal: Person, project: Annotated[str, Query(max_length=300)], scan: int | None = None
 ) -> HTMLResponse:
     found = _scan_or_404(store, project, scan)
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such project or scan")
     view, result = found
     result = _with_review_decisions(result, dq.scan_components(store, view.scan_id))
     title = view.product or view.project
