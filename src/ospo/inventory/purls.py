@@ -50,10 +50,16 @@ def component(
     download_url: str | None = None,
     qualifiers: dict[str, str] | None = None,
     properties: tuple[tuple[str, str], ...] = (),
+    scope_known: bool = True,
+    purl: str | None = None,
 ) -> Component:
-    """A Component with its purl. A None version means a declared, unresolved requirement."""
+    """A Component with its purl. A None version means a declared, unresolved requirement.
+
+    `purl` may be given when the caller builds it faster itself (npm lockfiles with
+    thousands of entries); it must equal what make_purl would return.
+    """
     return Component(
-        purl=make_purl(ecosystem, name, version, namespace, qualifiers),
+        purl=purl or make_purl(ecosystem, name, version, namespace, qualifiers),
         name=name,
         version=version,
         ecosystem=ecosystem,
@@ -67,6 +73,7 @@ def component(
         locations=(Location(path, line),),
         download_url=download_url,
         properties=properties,
+        scope_known=scope_known,
     )
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from packageurl import quote as _purl_quote
 
-from ospo.inventory.purls import parse_sri
-from ospo.model import Component, FileProblem, Hash, Location, ParseError, Scope
+from ospo.inventory.purls import component, parse_sri
+from ospo.model import Component, FileProblem, Hash, ParseError, Scope
 from ospo.walk import load_yaml
 
 ECOSYSTEM = "npm"
@@ -87,24 +87,24 @@ def npm_component(
     properties: tuple[tuple[str, str], ...] = (),
     scope_known: bool = True,
 ) -> Component:
-    """A Component for an npm package (the same fields `purls.component` fills, faster)."""
+    """A Component for an npm package: `purls.component` with the faster npm purl builder."""
     namespace, name = split_name(full_name)
-    return Component(
-        purl=npm_purl(full_name, version),
-        name=name,
-        version=version,
-        ecosystem=ECOSYSTEM,
+    return component(
+        ECOSYSTEM,
+        name,
+        version,
+        path,
         namespace=namespace,
+        line=line,
         scope=scope,
         direct=direct,
-        resolved=version is not None,
         declared_range=declared_range,
         declared_license=declared_license,
         hashes=hashes,
-        locations=(Location(path, line),),
         download_url=download_url,
         properties=properties,
         scope_known=scope_known,
+        purl=npm_purl(full_name, version),
     )
 
 
