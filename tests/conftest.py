@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from support import database_url, shared_data  # noqa: F401  (re-exported for older tests)
+from support import database_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

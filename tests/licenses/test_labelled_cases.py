@@ -6,11 +6,11 @@ import random
 
 import yaml
 
-from conftest import shared_data
 from ospo.licenses import scan_text
 from ospo.licenses.catalog import catalog
 from ospo.licenses.index import key_expression_to_spdx
 from ospo.licenses.spdx_tags import normalise
+from support import shared_data
 
 SAMPLE = 80
 MIN_EXACT = 0.85
