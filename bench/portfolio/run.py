@@ -8,8 +8,11 @@ path, is what is being set up), then measures what the issue asks:
 * ingest of one 5,000-component scan through ospo.store.ingest.ingest_scan (the API path).
 
 Usage: python bench/portfolio/run.py [--database URL] [--projects 10000] [--components 300]
+    [--scans 1] [--dashboard] [--schema NAME] [--keep]
 The database defaults to OSPO_TEST_DATABASE_URL, in a fresh schema dropped at the end
-(--keep keeps it).
+(--keep keeps it; --schema NAME of a kept one reuses it). The generator is shared with
+bench/dashboard (portfolio/generate.py); by default this bench generates one scan per
+project and none of the dashboard's extras, as it always did.
 """
 
 from __future__ import annotations
@@ -21,50 +24,15 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
-
-import psycopg
+from pathlib import Path
 
 from ospo.model import Component, ConcludedLicense, Inventory, PolicyDecision, ScanResult, Verdict
-from ospo.store import normalise_url, open_store
+from ospo.store import Store, open_store
 from ospo.store.ingest import ingest_scan
 from ospo.store.queries import where
 
-ECOSYSTEMS = [
-    ("npm", None, 0.45),
-    ("pypi", None, 0.2),
-    ("maven", "org.example", 0.2),
-    ("golang", "github.com/x", 0.1),
-    ("cargo", None, 0.05),
-]
-
-
-def package_pool(size: int, rng: random.Random) -> list[tuple[str, str | None, str, list[str]]]:
-    pool = []
-    for i in range(size):
-        r = rng.random()
-        acc = 0.0
-        for eco, ns, weight in ECOSYSTEMS:
-            acc += weight
-            if r <= acc:
-                break
-        namespace = f"{ns}{i % 50}" if ns else None
-        versions = sorted(
-            {f"{rng.randint(0, 5)}.{rng.randint(0, 30)}.{rng.randint(0, 20)}" for _ in range(rng.randint(1, 6))}
-        )
-        pool.append((eco, namespace, f"lib{i}", versions))
-    return pool
-
-
-def purl_of(eco: str, ns: str | None, name: str, version: str | None) -> str:
-    base = f"pkg:{eco}/{ns}/{name}" if ns else f"pkg:{eco}/{name}"
-    return f"{base}@{version}" if version else base
-
-
-def copy_rows(conn: psycopg.Connection, table: str, columns: list[str], rows: list[tuple[object, ...]]) -> None:
-    with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from portfolio.generate import Package, Spec, bench_schema, generate, package_pool
 
 
 def main() -> int:
@@ -75,149 +43,67 @@ def main() -> int:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--components", type=int, default=300)
     parser.add_argument("--packages", type=int, default=60_000)
+    parser.add_argument("--scans", type=float, default=1.0, help="mean scans per project (history)")
+    parser.add_argument(
+        "--dashboard", action="store_true", help="the full dashboard portfolio (advisories, findings, releases...)"
+    )
+    parser.add_argument("--schema", help="schema to use; an existing one is reused as it is")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     rng = random.Random(20261124)
-    plain = normalise_url(args.database).replace("postgresql+psycopg://", "postgresql://")
-    schema = f"ospo_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in args.database else "?"
-    url = f"{args.database}{sep}options=-csearch_path%3D{schema}"
-    store = open_store(url)
-    try:
-        started = time.perf_counter()
-        pool = package_pool(args.packages, rng)
-        # Zipf-like popularity: a few packages are in nearly every project, most in few.
-        weights = [1.0 / (i + 1) ** 0.9 for i in range(len(pool))]
-        component_ids: dict[str, int] = {}
-        comp_rows = []
-        for eco, ns, name, versions in pool:
-            for v in versions:
-                purl = purl_of(eco, ns, name, v)
-                component_ids[purl] = len(component_ids) + 1
-                comp_rows.append((component_ids[purl], purl, purl_of(eco, ns, name, None), eco, ns, name, v))
-        now = datetime.now(UTC)
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-            copy_rows(
-                conn, "components", ["id", "purl", "base_purl", "ecosystem", "namespace", "name", "version"], comp_rows
+    spec = Spec(args.projects, args.components, args.packages, scans=args.scans, dashboard=args.dashboard)
+    with bench_schema(args.database, args.schema, args.keep) as (url, plain, reused):
+        if reused:
+            print("reusing the portfolio in the schema")
+        else:
+            generated = generate(url, plain, spec)
+            print(
+                f"portfolio: {args.projects:,} projects, {generated.counts['scan_components']:,} scan-component links, "
+                f"{generated.counts['components']:,} distinct components, built in {generated.seconds:.1f} s"
             )
-            products = [(i + 1, f"product-{i}", None, "distributed", "") for i in range(args.projects // 10)]
-            copy_rows(conn, "products", ["id", "name", "team_id", "distribution", "description"], products)
-            projects, scans, links = [], [], []
-            for p in range(args.projects):
-                chosen = set()
-                for idx in rng.choices(range(len(pool)), weights=weights, k=args.components * 2):
-                    chosen.add(idx)
-                    if len(chosen) >= args.components:
-                        break
-                scan_id = p + 1
-                projects.append((p + 1, f"project-{p}", None, (p % len(products)) + 1, None, scan_id))
-                scans.append(
-                    (
-                        scan_id,
-                        p + 1,
-                        None,
-                        uuid.uuid4().hex + uuid.uuid4().hex,
-                        "scan",
-                        now,
-                        "distributed",
-                        "allow",
-                        len(chosen),
-                        "{}",
-                        "{}",
-                    )
-                )
-                for idx in chosen:
-                    eco, ns, name, versions = pool[idx]
-                    links.append(
-                        (
-                            scan_id,
-                            component_ids[purl_of(eco, ns, name, rng.choice(versions))],
-                            "runtime",
-                            "MIT",
-                            "declared",
-                            "allow",
-                            "[]",
-                        )
-                    )
-            copy_rows(
-                conn, "projects", ["id", "name", "repository_url", "product_id", "team_id", "latest_scan_id"], projects
-            )
-            copy_rows(
-                conn,
-                "scans",
-                [
-                    "id",
-                    "project_id",
-                    "release_id",
-                    "content_hash",
-                    "kind",
-                    "created_at",
-                    "distribution",
-                    "verdict",
-                    "component_count",
-                    "summary",
-                    "result",
-                ],
-                scans,
-            )
-            copy_rows(
-                conn,
-                "scan_components",
-                ["scan_id", "component_id", "scope", "license", "license_source", "verdict", "reasons"],
-                links,
-            )
-            for table in ("components", "products", "projects", "scans"):
-                conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            conn.commit()
-        # A loaded portfolio is vacuumed by autovacuum in life; do it now so index-only
-        # scans see a visibility map, as they would on a running server.
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE")
-        print(
-            f"portfolio: {args.projects:,} projects, {len(links):,} scan-component links, "
-            f"{len(comp_rows):,} distinct components, built in {time.perf_counter() - started:.1f} s"
-        )
-
-        # where-is: 100 queries, half popular packages, half from the tail.
-        targets = [pool[i] for i in range(50)] + [pool[rng.randrange(50, len(pool))] for _ in range(50)]
-        timings, hits = [], []
-        for eco, ns, name, _ in targets:
-            t = time.perf_counter()
-            found = where(store, purl_of(eco, ns, name, None))
-            timings.append((time.perf_counter() - t) * 1000)
-            hits.append(len(found))
-        timings.sort()
-        p95 = timings[int(len(timings) * 0.95) - 1]
-        print(
-            f"where-is over 100 queries: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
-            f"max {timings[-1]:.1f} ms; hits per query median {statistics.median(hits):.0f}, max {max(hits):,}"
-        )
-
-        # ingest of a 5,000-component scan through the real ingest path.
-        comps = [Component(f"pkg:npm/bench-{i}@1.{i % 7}.0", f"bench-{i}", f"1.{i % 7}.0", "npm") for i in range(5000)]
-        result = ScanResult(
-            root=".",
-            inventory=Inventory(root=".", components=comps),
-            decisions=[PolicyDecision(c.purl, Verdict.ALLOW, ("licence MIT",)) for c in comps],
-            concluded=[ConcludedLicense(c.purl, "MIT", "declared") for c in comps],
-            verdict="allow",
-        )
-        t = time.perf_counter()
-        outcome = ingest_scan(store, result, "bench-ingest", product="product-0")
-        ingest_s = time.perf_counter() - t
-        t = time.perf_counter()
-        again = ingest_scan(store, result, "bench-ingest", product="product-0")
-        reingest_s = time.perf_counter() - t
-        assert outcome.created and not again.created
-        print(f"ingest of a 5,000-component scan: {ingest_s:.2f} s (re-upload of the same content: {reingest_s:.2f} s)")
-    finally:
-        store.close()
-        if not args.keep:
-            with psycopg.connect(plain, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        pool = package_pool(args.packages, random.Random(spec.seed))
+        store = open_store(url)
+        try:
+            run(store, pool, rng)
+        finally:
+            store.close()
     return 0
+
+
+def run(store: Store, pool: list[Package], rng: random.Random) -> None:
+    # where-is: 100 queries, half popular packages, half from the tail.
+    targets = [pool[i] for i in range(50)] + [pool[rng.randrange(50, len(pool))] for _ in range(50)]
+    timings, hits = [], []
+    for pkg in targets:
+        t = time.perf_counter()
+        found = where(store, pkg.purl())
+        timings.append((time.perf_counter() - t) * 1000)
+        hits.append(len(found))
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(
+        f"where-is over 100 queries: p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, "
+        f"max {timings[-1]:.1f} ms; hits per query median {statistics.median(hits):.0f}, max {max(hits):,}"
+    )
+
+    # ingest of a 5,000-component scan through the real ingest path (a new project each run).
+    project = f"bench-ingest-{uuid.uuid4().hex[:8]}"
+    comps = [Component(f"pkg:npm/bench-{i}@1.{i % 7}.0", f"bench-{i}", f"1.{i % 7}.0", "npm") for i in range(5000)]
+    result = ScanResult(
+        root=".",
+        inventory=Inventory(root=".", components=comps),
+        decisions=[PolicyDecision(c.purl, Verdict.ALLOW, ("licence MIT",)) for c in comps],
+        concluded=[ConcludedLicense(c.purl, "MIT", "declared") for c in comps],
+        verdict="allow",
+    )
+    t = time.perf_counter()
+    outcome = ingest_scan(store, result, project, product="product-0")
+    ingest_s = time.perf_counter() - t
+    t = time.perf_counter()
+    again = ingest_scan(store, result, project, product="product-0")
+    reingest_s = time.perf_counter() - t
+    assert outcome.created and not again.created
+    print(f"ingest of a 5,000-component scan: {ingest_s:.2f} s (re-upload of the same content: {reingest_s:.2f} s)")
 
 
 if __name__ == "__main__":
