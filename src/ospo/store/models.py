@@ -86,7 +86,14 @@ class VulnerabilityFindingRow(Base):
     """
 
     __tablename__ = "vulnerability_findings"
-    __table_args__ = (UniqueConstraint("project", "purl", "vuln_id"),)
+    # purl: a package's findings (a range on "base@"); vuln_id: an advisory's findings;
+    # due: the most urgent first without sorting every open finding.
+    __table_args__ = (
+        UniqueConstraint("project", "purl", "vuln_id"),
+        Index("ix_vulnerability_findings_purl", "purl"),
+        Index("ix_vulnerability_findings_vuln_id", "vuln_id"),
+        Index("ix_vulnerability_findings_due", "due"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     project: Mapped[str] = mapped_column(String(1000), index=True)

@@ -20,10 +20,17 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ospo.store.base import Base
+
+# Binary JSON on PostgreSQL: the dashboard reads a few numbers out of every scan's summary
+# (trends over every scan, licence counts over the latest ones), and `json` is re-parsed
+# from text for each one of them (about seven times slower on 30,000 scans).
+SUMMARY_JSON = JSON().with_variant(JSONB(), "postgresql")
 
 
 class TeamRow(Base):
@@ -133,7 +140,7 @@ class ScanRow(Base):
     distribution: Mapped[str] = mapped_column(String(20), default="distributed")
     verdict: Mapped[str | None] = mapped_column(String(10), default=None)
     component_count: Mapped[int] = mapped_column(Integer, default=0)
-    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(SUMMARY_JSON, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
@@ -158,7 +165,18 @@ class ScanComponentRow(Base):
     __tablename__ = "scan_components"
     # Covers "where is X": from a component to the scans shipping it without touching the
     # table (index-only on PostgreSQL), the join that dominates the query otherwise.
-    __table_args__ = (Index("ix_scan_components_where", "component_id", "scan_id", "scope", "direct"),)
+    # `flagged` holds only the links waiting for a decision or denied (a few per cent): the
+    # dashboard counts and lists them per latest scan without reading every link.
+    __table_args__ = (
+        Index("ix_scan_components_where", "component_id", "scan_id", "scope", "direct"),
+        Index(
+            "ix_scan_components_flagged",
+            "scan_id",
+            "verdict",
+            postgresql_where=text("verdict IN ('deny', 'review')"),
+            sqlite_where=text("verdict IN ('deny', 'review')"),
+        ),
+    )
 
     scan_id: Mapped[int] = mapped_column(ForeignKey("scans.id", ondelete="CASCADE"), primary_key=True)
     component_id: Mapped[int] = mapped_column(ForeignKey("components.id", ondelete="CASCADE"), primary_key=True)

@@ -8,10 +8,12 @@ fixed. States set by people (accepted risk, not affected) are kept across checks
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from ospo.model import OspoError
@@ -214,3 +216,164 @@ def list_findings(
             r.vuln_id,
         ),
     )
+
+
+# --- the dashboard's questions: counts and pages ordered by the database --------------------
+#
+# A portfolio of 10,000 projects tracks a quarter of a million findings: the dashboard never
+# loads them all. The order is `list_findings`' (overdue first, most overdue first, then by
+# due date, severity, project, component, id), built in two halves that an index on `due`
+# serves without sorting every open finding: the overdue ones, then the others.
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """Which findings: of one project, of one package (its purl without version, every
+    version), or of one vulnerability under any of its ids; all when empty."""
+
+    project: str | None = None
+    base_purl: str | None = None
+    vuln_ids: tuple[str, ...] | None = None
+    include_closed: bool = False
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        row = VulnerabilityFindingRow
+        out: list[ColumnElement[bool]] = []
+        if not self.include_closed:
+            out.append(row.state.in_((FindingState.OPEN.value, FindingState.ACCEPTED_RISK.value)))
+        if self.project is not None:
+            out.append(row.project == self.project)
+        if self.base_purl is not None:
+            # every version: "base@..." (a purl of a finding always has a version)
+            out.append(and_(row.purl > self.base_purl + "@", row.purl < self.base_purl + "@\U0010ffff"))
+        if self.vuln_ids is not None:
+            out.append(row.vuln_id.in_(self.vuln_ids))
+        return out
+
+
+# Written so that no NULL (no expiry, no due date) makes them unknown: `~_overdue` must hold
+# for every finding that is not overdue.
+def _effective_open(today: date) -> ColumnElement[bool]:
+    row = VulnerabilityFindingRow
+    return or_(
+        row.state == FindingState.OPEN.value,
+        and_(row.state == FindingState.ACCEPTED_RISK.value, row.state_expires.is_not(None), row.state_expires < today),
+    )
+
+
+def _overdue(today: date) -> ColumnElement[bool]:
+    due = VulnerabilityFindingRow.due
+    return and_(_effective_open(today), due.is_not(None), due < today)
+
+
+_RANK = case(
+    *((VulnerabilityFindingRow.severity == rating, i) for rating, i in RANK.items()),
+    else_=9,
+)
+
+
+@dataclass(frozen=True)
+class SeverityCounts:
+    severity: str
+    open: int
+    overdue: int
+    due_soon: int  # open, not overdue, due within 7 days
+    accepted: int  # accepted risk, not expired
+
+
+def severity_counts(store: Store, today: date, where: FindingFilter | None = None) -> list[SeverityCounts]:
+    """Open, overdue, due-soon and accepted findings per severity (one pass, no rows loaded)."""
+    row = VulnerabilityFindingRow
+    open_ = _effective_open(today)
+    overdue = _overdue(today)
+    due_soon = and_(open_, row.due >= today, row.due <= today + timedelta(days=7))
+    accepted = and_(
+        row.state == FindingState.ACCEPTED_RISK.value, or_(row.state_expires.is_(None), row.state_expires >= today)
+    )
+    stmt = (
+        select(
+            row.severity,
+            func.count().filter(open_),
+            func.count().filter(overdue),
+            func.count().filter(due_soon),
+            func.count().filter(accepted),
+        )
+        .where(*(where or FindingFilter()).conditions())
+        .group_by(row.severity)
+    )
+    with store.session() as session:
+        found = {
+            str(s): SeverityCounts(str(s), int(o), int(d), int(soon), int(a))
+            for s, o, d, soon, a in session.execute(stmt)
+        }
+    return sorted(found.values(), key=lambda c: (RANK.get(c.severity, 9), c.severity))
+
+
+def count_findings(store: Store, today: date, where: FindingFilter | None = None) -> tuple[int, int]:
+    """(findings, of which overdue) matching `where`."""
+    stmt = select(func.count(), func.count().filter(_overdue(today))).where(*(where or FindingFilter()).conditions())
+    with store.session() as session:
+        total, overdue = session.execute(stmt).one()
+    return int(total), int(overdue)
+
+
+def _ordered(today: date, where: FindingFilter, overdue: bool) -> Any:
+    row = VulnerabilityFindingRow
+    condition = _overdue(today) if overdue else ~_overdue(today)
+    return (
+        select(row)
+        .where(*where.conditions(), condition)
+        .order_by(row.due.asc().nulls_last(), _RANK, row.project, row.purl, row.vuln_id)
+    )
+
+
+def page_findings(
+    store: Store,
+    today: date,
+    where: FindingFilter | None = None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    overdue_total: int | None = None,
+) -> list[TrackedFinding]:
+    """`limit` findings from `offset` in `list_findings`' order. `overdue_total` (from
+    `count_findings`) saves counting the overdue half again."""
+    where = where or FindingFilter()
+    if overdue_total is None:
+        overdue_total = count_findings(store, today, where)[1]
+    out: list[TrackedFinding] = []
+    with store.session() as session:
+        if offset < overdue_total:
+            stmt = _ordered(today, where, True).limit(min(limit, overdue_total - offset)).offset(offset)
+            out.extend(_tracked(r, today) for r in session.execute(stmt).scalars())
+        rest = limit - len(out)
+        if rest > 0:
+            stmt = _ordered(today, where, False).limit(rest).offset(max(0, offset - overdue_total))
+            out.extend(_tracked(r, today) for r in session.execute(stmt).scalars())
+    return out
+
+
+def iter_findings(
+    store: Store, today: date, where: FindingFilter | None = None, batch: int = 2000
+) -> Iterator[TrackedFinding]:
+    """Every finding matching `where` in `list_findings`' order, streamed `batch` rows at a
+    time from a server-side cursor (a CSV of every finding starts at once)."""
+    where = where or FindingFilter()
+    with store.session() as session:
+        for overdue in (True, False):
+            result = session.execute(_ordered(today, where, overdue).execution_options(yield_per=batch))
+            for r in result.scalars():
+                yield _tracked(r, today)
+
+
+def finding_ids_by_alias(store: Store, alias: str) -> set[str]:
+    """The canonical ids of findings that carry `alias` among their other ids (a scan of
+    every finding's aliases: only for an id no advisory and no canonical id answers)."""
+    row = VulnerabilityFindingRow
+    pattern = '%"' + alias.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '"%'
+    with store.session() as session:
+        return set(
+            session.execute(
+                select(row.vuln_id).where(cast(row.aliases, String).like(pattern, escape="\\")).distinct()
+            ).scalars()
+        )
