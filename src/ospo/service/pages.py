@@ -45,6 +45,7 @@ from ospo.store.accounts import Principal, login, logout, principal_from_session
 from ospo.vulns.matcher import AdvisoryIndex, component_key, match_components
 from ospo.vulns.tracking import (
     FindingFilter,
+    SeverityCounts,
     count_findings,
     finding_ids_by_alias,
     iter_findings,
@@ -243,10 +244,10 @@ def _pager(request: Request, param: str, offset: int, size: int, total: int) -> 
     return Pager(offset, size, total, prev_url, next_url)
 
 
-def _severity_table(today: date, store: Store) -> list[dict[str, Any]]:
+def _severity_table(counts: list[SeverityCounts]) -> list[dict[str, Any]]:
     return [
         {"severity": c.severity, "open": c.open, "overdue": c.overdue, "due_soon": c.due_soon, "accepted": c.accepted}
-        for c in severity_counts(store, today)
+        for c in counts
         if c.open or c.accepted
     ]
 
@@ -291,8 +292,10 @@ def _figures(store: Store, latest_links: int) -> tuple[dq.Figures | None, bool]:
 def home(request: Request, store: StoreDep, principal: Person, scans: Offset = 0, flags: Offset = 0) -> HTMLResponse:
     now = datetime.now(UTC)
     today = now.date()
-    findings_total, overdue = count_findings(store, today)
-    urgent = page_findings(store, today, limit=15, overdue_total=overdue)
+    severities = severity_counts(store, today)
+    # open and accepted partition what the findings pages list (state open or accepted-risk)
+    findings_total = sum(c.open + c.accepted for c in severities)
+    urgent = page_findings(store, today, limit=15, overdue_total=sum(c.overdue for c in severities))
     products = dq.product_flags(store)
     counts = dq.scan_status_counts(store, now - STALE_AFTER)
     statuses = dq.project_statuses(store, order="scan", limit=HOME_PAGE, offset=scans)
@@ -308,7 +311,7 @@ def home(request: Request, store: StoreDep, principal: Person, scans: Offset = 0
         summary={"projects": counts.projects - counts.never},
         figures=figures,
         figures_current=current,
-        severities=_severity_table(today, store),
+        severities=_severity_table(severities),
         findings=urgent,
         findings_total=findings_total,
         flags=products[flags : flags + HOME_PAGE],

@@ -440,30 +440,28 @@ def scan_components(
         ]
 
 
-def _queue_projects(session: Session) -> list[tuple[str, str | None, int, int]]:
-    """(project, product, latest scan id, items) of every project with components to
-    review in its latest scan, in the queue's order (product, then project)."""
+def _queue_projects(session: Session) -> list[tuple[str, str | None, int]]:
+    """(project, product, latest scan id) of every scanned project in the review queue's
+    order (product, then project)."""
     return [
-        (str(name), product, int(scan_id or 0), int(n))
-        for name, product, scan_id, n in session.execute(
-            select(ProjectRow.name, ProductRow.name, ProjectRow.latest_scan_id, func.count())
-            .join(ScanComponentRow, ScanComponentRow.scan_id == ProjectRow.latest_scan_id)
+        (str(name), product, int(scan_id or 0))
+        for name, product, scan_id in session.execute(
+            select(ProjectRow.name, ProductRow.name, ProjectRow.latest_scan_id)
             .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
-            .where(_REVIEW)
-            .group_by(ProjectRow.name, ProductRow.name, ProjectRow.latest_scan_id)
+            .where(ProjectRow.latest_scan_id.is_not(None))
             .order_by(ProductRow.name, ProjectRow.name)
         )
     ]
 
 
 def _queue_items(
-    session: Session, projects: Sequence[tuple[str, str | None, int, int]], limit: int | None, offset: int
+    session: Session, projects: Sequence[tuple[str, str | None, int]], limit: int | None, offset: int
 ) -> list[ReviewItem]:
     """The review items of `projects` (in their order), purl by purl; `offset` counts from
     the first project's first item."""
     if not projects:
         return []
-    where = {scan_id: (project, product) for project, product, scan_id, _ in projects}
+    where = {scan_id: (project, product) for project, product, scan_id in projects}
     stmt = (
         select(
             ScanComponentRow.scan_id,
@@ -477,7 +475,7 @@ def _queue_items(
         .where(ScanComponentRow.scan_id.in_(list(where)), _REVIEW)
     )
     rows = list(session.execute(stmt).all())
-    position = {scan_id: i for i, (_, _, scan_id, _) in enumerate(projects)}
+    position = {scan_id: i for i, (_, _, scan_id) in enumerate(projects)}
     rows.sort(key=lambda r: (position[r[0]], r[1]))
     end = None if limit is None else offset + limit
     return [
@@ -503,22 +501,29 @@ def review_queue(store: Store, limit: int = 1000, offset: int = 0) -> list[Revie
     """Components waiting for a reviewer (verdict review) in every project's latest scan, by
     product, project and purl; `limit` of them from `offset`.
 
-    The projects with items come first with their counts (from the partial index), then the
-    items of only those projects the page reaches: the order needs no sort of every item.
+    The projects are walked in order, their items counted a growing batch at a time (from
+    the partial index), until the page is reached: the first page costs a few projects'
+    counts, not a count and sort of every item of the portfolio.
     """
     with store.session() as session:
         projects = _queue_projects(session)
-        wanted, skipped, seen = [], 0, 0
-        for entry in projects:
-            n = entry[3]
-            if seen + n <= offset:
+        wanted: list[tuple[str, str | None, int]] = []
+        seen = skipped = 0
+        step, i = 64, 0
+        while i < len(projects) and seen < offset + limit:
+            chunk = projects[i : i + step]
+            counts = _flag_counts(session, [scan_id for _, _, scan_id in chunk])
+            for entry in chunk:
+                n = counts.get(entry[2], {}).get("review", 0)
+                if not n or seen >= offset + limit:
+                    continue
+                if seen + n <= offset:
+                    skipped = seen = seen + n
+                    continue
+                wanted.append(entry)
                 seen += n
-                skipped = seen
-                continue
-            wanted.append(entry)
-            seen += n
-            if seen >= offset + limit:
-                break
+            i += step
+            step = min(step * 4, _CHUNK)
         return _queue_items(session, wanted, limit, offset - skipped)
 
 
@@ -816,14 +821,16 @@ class Usage:
     verdict: str | None
 
 
-def _usage_of(base: str) -> Any:
+def _latest_links(base: str) -> Any:
+    """The links of `base`'s versions in the projects' latest scans: every column from the
+    covering index `ix_scan_components_where` (PostgreSQL), none from the table."""
     return (
         select(
             ComponentRow.purl,
             ComponentRow.version,
-            ProjectRow.name,
-            ProductRow.name,
-            ReleaseRow.version,
+            ProjectRow.name.label("project"),
+            ProjectRow.product_id,
+            ScanComponentRow.scan_id,
             ScanComponentRow.scope,
             ScanComponentRow.direct,
             ScanComponentRow.license,
@@ -832,21 +839,44 @@ def _usage_of(base: str) -> Any:
         .select_from(ComponentRow)
         .join(ScanComponentRow, ScanComponentRow.component_id == ComponentRow.id)
         .join(ProjectRow, ProjectRow.latest_scan_id == ScanComponentRow.scan_id)
-        .join(ScanRow, ScanRow.id == ScanComponentRow.scan_id)
-        .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
-        .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
         .where(ComponentRow.base_purl == base)
     )
 
 
 def component_usage(store: Store, base: str, limit: int | None = 100, offset: int = 0) -> list[Usage]:
     """Every project whose latest scan ships a version of `base`, by product (none first),
-    project and purl; `limit` of them from `offset`."""
-    stmt = _usage_of(base).order_by(func.coalesce(ProductRow.name, ""), ProjectRow.name, ComponentRow.purl)
+    project and purl; `limit` of them from `offset`. The page is chosen first, its scans'
+    releases looked up after."""
+    links = _latest_links(base).add_columns(func.coalesce(ProductRow.name, "").label("product"))
+    links = links.outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
+    links = links.order_by(func.coalesce(ProductRow.name, ""), ProjectRow.name, ComponentRow.purl)
     if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
+        links = links.limit(limit).offset(offset)
+    page = links.subquery()
+    stmt = (
+        select(
+            page.c.purl,
+            page.c.version,
+            page.c.project,
+            page.c.product,
+            ReleaseRow.version,
+            page.c.scope,
+            page.c.direct,
+            page.c.license,
+            page.c.verdict,
+        )
+        .select_from(page)
+        .join(ScanRow, ScanRow.id == page.c.scan_id)
+        .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
+        .order_by(page.c.product, page.c.project, page.c.purl)
+    )
     with store.session() as session:
-        return [Usage(*row) for row in session.connection().execute(stmt)]
+        return [
+            Usage(purl, version, project, product or None, release, scope, direct, lic, verdict)
+            for purl, version, project, product, release, scope, direct, lic, verdict in session.connection().execute(
+                stmt
+            )
+        ]
 
 
 @dataclass(frozen=True)
@@ -861,9 +891,9 @@ class VersionUse:
 def component_versions(store: Store, base: str) -> list[VersionUse]:
     """The versions of `base` in the latest scans: how many projects ship each, under which
     licences, with which verdicts; by purl."""
-    usage = _usage_of(base).subquery()
-    stmt = select(usage.c[0], usage.c[1], usage.c.license, usage.c.verdict, func.count()).group_by(
-        usage.c[0], usage.c[1], usage.c.license, usage.c.verdict
+    links = _latest_links(base).subquery()
+    stmt = select(links.c.purl, links.c.version, links.c.license, links.c.verdict, func.count()).group_by(
+        links.c.purl, links.c.version, links.c.license, links.c.verdict
     )
     merged: dict[str, tuple[str | None, int, set[str | None], dict[str, int]]] = {}
     with store.session() as session:
@@ -886,9 +916,6 @@ def component_identity(store: Store, base: str) -> ComponentRow | None:
 
 # --- trends -----------------------------------------------------------------------------------
 
-# The severity ratings a scan summary counts vulnerabilities under (ospo.vulns.severity's;
-# the store does not import the vulnerability package).
-_RATINGS = ("critical", "high", "medium", "low", "none", "unknown")
 TREND_KEYS = ("components", "vulnerabilities", "denied", "review")
 
 
@@ -897,21 +924,17 @@ def trend_by_day(store: Store) -> list[tuple[str, dict[str, float]]]:
 
     The portfolio's figure after a scan is the sum over projects of each project's newest
     figure so far: each scan adds its difference from the project's previous scan (a window
-    over the scans), and a running sum over days gives the totals. The figures come from the
-    scans' summaries (as `queries.trends`), read by the database, not loaded one per scan.
+    over the scans), and a running sum over days gives the totals. The figures are the
+    scans' summaries (as `queries.trends`), in the columns the database derives from them.
     """
-    s = ScanRow.summary
     values = select(
         ScanRow.project_id,
         ScanRow.id,
         ScanRow.created_at,
         ScanRow.component_count.label("components"),
-        func.coalesce(s[("verdicts", "deny")].as_integer(), 0).label("denied"),
-        func.coalesce(s[("verdicts", "review")].as_integer(), 0).label("review"),
-        sum(
-            (func.coalesce(s[("vulnerabilities", r)].as_integer(), 0) for r in _RATINGS[1:]),
-            func.coalesce(s[("vulnerabilities", _RATINGS[0])].as_integer(), 0),
-        ).label("vulnerabilities"),
+        ScanRow.denied.label("denied"),
+        ScanRow.to_review.label("review"),
+        ScanRow.vulnerabilities.label("vulnerabilities"),
     ).subquery()
     window = {"partition_by": values.c.project_id, "order_by": (values.c.created_at, values.c.id)}
     deltas = select(

@@ -1,4 +1,8 @@
-"""dashboard at scale: flagged-links partial index, findings by purl/vuln_id/due, scans.summary as jsonb on PostgreSQL
+"""dashboard at scale: indexes for flagged links and findings, trend figures of scans
+
+Flagged-links partial index; findings by purl, vuln_id and due; scans' trend figures as
+generated columns; on PostgreSQL scans.summary as jsonb and licence and verdict in the
+where-is index (INCLUDE).
 
 Revision ID: 0007_dashboard_indexes
 Revises: 0004_where_index
@@ -16,6 +20,19 @@ branch_labels = None
 depends_on = None
 
 FLAGGED = "verdict IN ('deny', 'review')"
+RATINGS = ("critical", "high", "medium", "low", "none", "unknown")
+# (column, summary section, keys): the generated columns of scans, as in ospo.store.portfolio
+GENERATED = [
+    ("denied", "verdicts", ("deny",)),
+    ("to_review", "verdicts", ("review",)),
+    ("vulnerabilities", "vulnerabilities", RATINGS),
+]
+
+
+def _summary_sum(dialect: str, section: str, keys: tuple[str, ...]) -> str:
+    if dialect == "postgresql":
+        return " + ".join(f"COALESCE(CAST(summary -> '{section}' ->> '{k}' AS INTEGER), 0)" for k in keys)
+    return " + ".join(f"COALESCE(CAST(json_extract(summary, '$.{section}.{k}') AS INTEGER), 0)" for k in keys)
 
 
 def upgrade() -> None:
@@ -38,10 +55,37 @@ def upgrade() -> None:
             existing_type=sa.JSON(),
             postgresql_using="summary::jsonb",
         )
+        op.drop_index("ix_scan_components_where", table_name="scan_components")
+        op.create_index(
+            "ix_scan_components_where",
+            "scan_components",
+            ["component_id", "scan_id", "scope", "direct"],
+            unique=False,
+            postgresql_include=["license", "verdict"],
+        )
+    dialect = op.get_bind().dialect.name
+    for column, section, keys in GENERATED:
+        op.add_column(
+            "scans",
+            sa.Column(
+                column,
+                sa.Integer(),
+                # stored on PostgreSQL (read over every scan); SQLite can only add virtual ones
+                sa.Computed(_summary_sum(dialect, section, keys), persisted=True if dialect == "postgresql" else None),
+                nullable=False,
+            ),
+        )
 
 
 def downgrade() -> None:
+    for column, _, _ in GENERATED:
+        with op.batch_alter_table("scans") as batch_op:
+            batch_op.drop_column(column)
     if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_scan_components_where", table_name="scan_components")
+        op.create_index(
+            "ix_scan_components_where", "scan_components", ["component_id", "scan_id", "scope", "direct"], unique=False
+        )
         op.alter_column(
             "scans",
             "summary",
