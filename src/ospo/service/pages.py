@@ -275,13 +275,16 @@ def _refresh_later(store: Store) -> None:
     threading.Thread(target=run, name="ospo-figures", daemon=True).start()
 
 
-def _figures(store: Store, latest_links: int) -> tuple[dq.Figures | None, bool]:
+def _figures(store: Store) -> tuple[dq.Figures | None, bool]:
     """(figures, current): the cached figures, recounted now when that is quick (a small
     portfolio), else recounted in the background while the page shows the last count."""
     figures, current = dq.cached_figures(store)
     if current:
         return figures, True
-    quick = figures.seconds < INLINE_FIGURES_SECONDS if figures is not None else latest_links < INLINE_FIGURES_LINKS
+    if figures is not None:
+        quick = figures.seconds < INLINE_FIGURES_SECONDS
+    else:
+        quick = dq.latest_link_count(store) < INLINE_FIGURES_LINKS
     if quick:
         return dq.refresh_figures(store), True
     _refresh_later(store)
@@ -301,8 +304,7 @@ def home(request: Request, store: StoreDep, principal: Person, scans: Offset = 0
     statuses = dq.project_statuses(store, order="scan", limit=HOME_PAGE, offset=scans)
     days = dq.trend_by_day(store)
     labels = [day for day, _ in days]
-    latest_links = int(days[-1][1]["components"]) if days else 0
-    figures, current = _figures(store, latest_links)
+    figures, current = _figures(store)
     return render(
         "home.html.j2",
         request,
@@ -539,7 +541,9 @@ def license_page(
 ) -> HTMLResponse:
     rows = dq.components_with_license(store, expression, limit=TABLE_PAGE, offset=start)
     # the total from the scans' summaries; never less than what the rows show
-    total = max(dq.license_total(store, expression), start + len(rows))
+    figures, _ = _figures(store)
+    counted = figures.licenses.get(expression, 0) if figures is not None else 0
+    total = max(counted, start + len(rows) + (1 if len(rows) == TABLE_PAGE else 0))
     return render(
         "license.html.j2",
         request,
@@ -628,17 +632,23 @@ def _hit_url(hit: dq.SearchHit) -> str:
             return "/advisory?" + urlencode({"id": hit.key})
 
 
+def _licences(store: Store) -> dict[str, int] | None:
+    """The cached licence counts of the latest scans (None: count them with the search)."""
+    figures, _ = _figures(store)
+    return figures.licenses if figures is not None else None
+
+
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request, store: StoreDep, principal: Person, q: Annotated[str, Query(max_length=300)] = ""
 ) -> HTMLResponse:
-    hits = dq.search(store, q) if q.strip() else []
+    hits = dq.search(store, q, licences=_licences(store)) if q.strip() else []
     return render("search.html.j2", request, principal, q=q, hits=[(h, _hit_url(h)) for h in hits])
 
 
 @router.get("/search.json")
 def search_json(store: StoreDep, principal: Person, q: Annotated[str, Query(max_length=300)] = "") -> JSONResponse:
-    hits = dq.search(store, q, limit=8) if len(q.strip()) >= 2 else []
+    hits = dq.search(store, q, limit=8, licences=_licences(store)) if len(q.strip()) >= 2 else []
     return JSONResponse(
         [{"kind": h.kind, "label": h.label, "detail": h.detail, "url": _hit_url(h)} for h in hits],
         headers={"Cache-Control": "no-store"},

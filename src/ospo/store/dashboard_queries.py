@@ -647,36 +647,25 @@ def _scan_verdict(session: Any, scan: ScanRow) -> str | None:
     return scan.verdict
 
 
-def _licence_counts(
-    session: Session, like: str | None = None, exact: str | None = None, limit: int = 20
-) -> list[tuple[str, int]]:
-    """(licence expression, components) over the latest scans, from each scan's summary (the
+def _licence_counts(session: Session) -> dict[str, int]:
+    """{licence expression: components} over the latest scans, from each scan's summary (the
     concluded licences counted at ingest): a few numbers per scan instead of every link.
-    `like` filters case-insensitively, `exact` keeps one expression. "unknown" (no licence
-    concluded) is not an expression and is left out."""
+    "unknown" (no licence concluded) is not an expression and is left out."""
     if session.get_bind().dialect.name == "postgresql":
-        each = "jsonb_each_text(s.summary -> 'licenses') AS e"
-        value = "CAST(e.value AS INTEGER)"
+        each, value = "jsonb_each_text(s.summary -> 'licenses') AS e", "CAST(e.value AS INTEGER)"
     else:
-        each = "json_each(s.summary, '$.licenses') AS e"
-        value = "e.value"
-    conditions = ["e.key <> 'unknown'"]
-    params: dict[str, Any] = {"limit": limit}
-    if like is not None:
-        conditions.append("lower(e.key) LIKE :like ESCAPE '\\'")
-        params["like"] = like
-    if exact is not None:
-        conditions.append("e.key = :exact")
-        params["exact"] = exact
+        each, value = "json_each(s.summary, '$.licenses') AS e", "e.value"
     sql = (
         f"SELECT e.key, sum({value}) FROM scans AS s JOIN projects AS j ON j.latest_scan_id = s.id, {each} "
-        f"WHERE {' AND '.join(conditions)} GROUP BY e.key ORDER BY e.key LIMIT :limit"
+        "WHERE e.key <> 'unknown' GROUP BY e.key"
     )
-    return [(str(k), int(n or 0)) for k, n in session.execute(text(sql), params)]
+    return {str(k): int(n or 0) for k, n in session.execute(text(sql))}
 
 
-def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
-    """Components (purl or name), projects, products, licences and advisories (id or alias)."""
+def search(store: Store, query: str, limit: int = 20, licences: dict[str, int] | None = None) -> list[SearchHit]:
+    """Components (purl or name), projects, products, licences and advisories (id or alias).
+
+    `licences` ({expression: components}, e.g. `Figures.licenses`) saves counting them."""
     q = query.strip()
     if not q:
         return []
@@ -713,8 +702,11 @@ def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
         ).all()
         for base, n in comps:
             hits.append(SearchHit("component", base, f"{n} version(s)", base))
-        for lic, n in _licence_counts(session, like=like, limit=limit):
-            hits.append(SearchHit("license", lic, f"{n} component(s) in latest scans", lic))
+        if licences is None:
+            licences = _licence_counts(session)
+        lowered = q.lower()
+        for lic in sorted(k for k in licences if lowered in k.lower())[:limit]:
+            hits.append(SearchHit("license", lic, f"{licences[lic]} component(s) in latest scans", lic))
         upper = q.upper()
         for adv_id, summary in session.execute(
             select(AdvisoryRow.id, AdvisoryRow.summary)
@@ -758,13 +750,6 @@ def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
 def _escape_like(value: str) -> str:
     """`value` matched literally inside a LIKE pattern (a search for "a_b" or "100%")."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def license_total(store: Store, expression: str) -> int:
-    """Components concluded under exactly `expression` in the projects' latest scans."""
-    with store.session() as session:
-        found = _licence_counts(session, exact=expression, limit=1)
-    return found[0][1] if found else 0
 
 
 def components_with_license(
@@ -964,7 +949,10 @@ FIGURES_KEY = "dashboard.figures"
 
 @dataclass(frozen=True)
 class Figures:
+    """Portfolio figures over the latest scans that change only when a latest scan does."""
+
     distinct_components: int
+    licenses: dict[str, int]  # concluded expression -> components
     computed_at: datetime
     seconds: float  # how long computing them took
     stamp: str  # the latest scans they were computed over
@@ -993,6 +981,7 @@ def cached_figures(store: Store) -> tuple[Figures | None, bool]:
             data = json.loads(row.value)
             figures = Figures(
                 int(data["distinct_components"]),
+                {str(k): int(v) for k, v in dict(data["licenses"]).items()},
                 datetime.fromisoformat(data["computed_at"]),
                 float(data["seconds"]),
                 str(data["stamp"]),
@@ -1000,6 +989,18 @@ def cached_figures(store: Store) -> tuple[Figures | None, bool]:
         except (ValueError, KeyError, TypeError):
             return None, False
         return figures, figures.stamp == stamp
+
+
+def latest_link_count(store: Store) -> int:
+    """Components over every project's latest scan (how big a recount of figures is)."""
+    with store.session() as session:
+        return int(
+            session.execute(
+                select(func.coalesce(func.sum(ScanRow.component_count), 0)).join(
+                    ProjectRow, ProjectRow.latest_scan_id == ScanRow.id
+                )
+            ).scalar_one()
+        )
 
 
 _refresh_lock = threading.Lock()
@@ -1016,11 +1017,13 @@ def refresh_figures(store: Store) -> Figures:
                     ProjectRow, ProjectRow.latest_scan_id == ScanComponentRow.scan_id
                 )
             ).scalar_one()
+            licences = _licence_counts(session)
         now = datetime.now(UTC)
-        figures = Figures(int(distinct), now, time.perf_counter() - started, stamp)
+        figures = Figures(int(distinct), licences, now, time.perf_counter() - started, stamp)
         value = json.dumps(
             {
                 "distinct_components": figures.distinct_components,
+                "licenses": licences,
                 "computed_at": now.isoformat(),
                 "seconds": figures.seconds,
                 "stamp": stamp,
