@@ -166,17 +166,25 @@ def generate_sqlite(url: str, projects: int, components: int, pool_size: int, sc
     store.close()
 
 
-def timed(client: TestClient, path: str, repeat: int) -> tuple[float, float, int]:
-    """(median ms, max ms, body bytes) of `repeat` requests of one page."""
-    times = []
+def timed(client: TestClient, path: str, repeat: int) -> tuple[float, float, float, int]:
+    """(median ms, max ms, median ms to the first body chunk, body bytes) of `repeat`
+    requests of one page; the whole body is read each time."""
+    times, firsts = [], []
     size = 0
     for _ in range(repeat):
         t = time.perf_counter()
-        response = client.get(path)
-        times.append((time.perf_counter() - t) * 1000)
-        assert response.status_code == 200, (path, response.status_code, response.text[:300])
-        size = len(response.content)
-    return statistics.median(times), max(times), size
+        with client.stream("GET", path) as response:
+            assert response.status_code == 200, (path, response.status_code, response.read()[:300])
+            first = None
+            size = 0
+            for chunk in response.iter_bytes():
+                if first is None:
+                    first = time.perf_counter()
+                size += len(chunk)
+        end = time.perf_counter()
+        times.append((end - t) * 1000)
+        firsts.append(((first or end) - t) * 1000)
+    return statistics.median(times), max(times), statistics.median(firsts), size
 
 
 def _one(store: Store, sql: str, **params: object) -> Any:
@@ -221,8 +229,16 @@ def pages(store: Store) -> list[tuple[str, str]]:
     licences = "SELECT license, count(*) AS n FROM scan_components WHERE license IS NOT NULL GROUP BY license ORDER BY n {} LIMIT 1"
     common_licence = _one(store, licences.format("DESC"))[0]
     rare_licence = _one(store, licences.format("ASC"))[0]
+    counts = _one(
+        store,
+        "SELECT (SELECT count(*) FROM projects), (SELECT count(*) FROM vulnerability_findings "
+        "WHERE state IN ('open', 'accepted-risk')), (SELECT count(*) FROM scan_components sc JOIN projects j "
+        "ON j.latest_scan_id = sc.scan_id WHERE sc.verdict = 'review')",
+    )
+    middle = [max(0, (n // 2) // 100 * 100) for n in counts]
     out = [
         ("home", "/"),
+        ("home, a middle page of scans", f"/?scans={middle[0] // 25 * 25}&flags=100"),
         ("portfolio", "/portfolio"),
         ("product (biggest)", f"/product?name={quote(product)}"),
         ("project (typical)", f"/project?name={quote(typical)}"),
@@ -234,10 +250,14 @@ def pages(store: Store) -> list[tuple[str, str]]:
     out += [
         ("why (transitive)", ""),  # filled in from the typical project's page
         ("component (popular)", f"/component?purl={quote(popular)}"),
+        ("component (popular), a middle page", f"/component?purl={quote(popular)}&start={middle[0] // 2}"),
         ("component (vulnerable)", f"/component?purl={quote(vulnerable)}"),
         ("component (rare)", f"/component?purl={quote(rare)}"),
         ("vulnerabilities", "/vulnerabilities"),
+        ("vulnerabilities, a middle page", f"/vulnerabilities?start={middle[1]}"),
+        ("vulnerabilities of a component", f"/vulnerabilities?component={quote(vulnerable)}"),
         ("review queue", "/review"),
+        ("review queue, a middle page", f"/review?start={middle[2]}"),
         ("search: name", "/search?q=lib12"),
         ("search: purl prefix", f"/search?q={quote(popular[: popular.rindex('/') + 4])}"),
         ("search: licence", "/search?q=gpl"),
@@ -251,6 +271,9 @@ def pages(store: Store) -> list[tuple[str, str]]:
         ("export: SBOM", f"/export/sbom.cdx.json?project={quote(typical)}"),
         ("export: NOTICE", f"/export/notice.html?project={quote(typical)}"),
         ("export: audit report", f"/export/audit.html?project={quote(typical)}"),
+        ("export: SBOM (largest project)", f"/export/sbom.cdx.json?project={quote(largest)}"),
+        ("export: NOTICE (largest project)", f"/export/notice.html?project={quote(largest)}"),
+        ("export: audit report (largest project)", f"/export/audit.html?project={quote(largest)}"),
         ("export: review CSV (all)", "/export/review.csv"),
         ("export: vulnerabilities CSV (all)", "/export/vulnerabilities.csv"),
     ]
@@ -326,10 +349,10 @@ def measure(url: str, repeat: int) -> None:
         todo = [
             (label, why.group(1).replace("&amp;", "&") if label.startswith("why") else path) for label, path in todo
         ]
-        print(f"{'page':36} {'median ms':>10} {'max ms':>8} {'KiB':>8}  path")
+        print(f"{'page':40} {'median ms':>10} {'max ms':>8} {'1st byte':>9} {'KiB':>7}  path")
         for label, path in todo:
-            median, worst, size = timed(client, path, repeat)
-            print(f"{label:36} {median:10.1f} {worst:8.1f} {size / 1024:8.0f}  {path[:70]}")
+            median, worst, first, size = timed(client, path, repeat)
+            print(f"{label:40} {median:10.1f} {worst:8.1f} {first:9.1f} {size / 1024:7.0f}  {path[:60]}")
 
 
 if __name__ == "__main__":
