@@ -1,6 +1,6 @@
 """dashboard at scale: indexes for flagged links and findings, trend figures of scans
 
-Flagged-links partial index; findings by purl, vuln_id and due; scans' trend figures as
+Flagged-links partial index; findings by purl, vuln_id, due and SLA columns; scans' trend figures as
 generated columns; on PostgreSQL scans.summary as jsonb and licence and verdict in the
 where-is index (INCLUDE).
 
@@ -47,6 +47,12 @@ def upgrade() -> None:
     op.create_index("ix_vulnerability_findings_purl", "vulnerability_findings", ["purl"], unique=False)
     op.create_index("ix_vulnerability_findings_vuln_id", "vulnerability_findings", ["vuln_id"], unique=False)
     op.create_index("ix_vulnerability_findings_due", "vulnerability_findings", ["due"], unique=False)
+    op.create_index(
+        "ix_vulnerability_findings_sla",
+        "vulnerability_findings",
+        ["severity", "state", "due", "state_expires"],
+        unique=False,
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.alter_column(
             "scans",
@@ -93,6 +99,7 @@ def downgrade() -> None:
             existing_type=postgresql.JSONB(),
             postgresql_using="summary::json",
         )
+    op.drop_index("ix_vulnerability_findings_sla", table_name="vulnerability_findings")
     op.drop_index("ix_vulnerability_findings_due", table_name="vulnerability_findings")
     op.drop_index("ix_vulnerability_findings_vuln_id", table_name="vulnerability_findings")
     op.drop_index("ix_vulnerability_findings_purl", table_name="vulnerability_findings")
