@@ -239,7 +239,8 @@ def _pager(request: Request, param: str, offset: int, size: int, total: int) -> 
             params[param] = str(start)
         return request.url.path + ("?" + urlencode(params) if params else "")
 
-    prev_url = url(max(0, offset - size)) if offset > 0 else None
+    last_start = max(0, (total - 1) // size * size)
+    prev_url = url(max(0, min(offset - size, last_start))) if offset > 0 else None
     next_url = url(offset + size) if offset + size < total else None
     return Pager(offset, size, total, prev_url, next_url)
 

@@ -197,13 +197,13 @@ class ScanStatusCounts:
 
 
 def scan_status_counts(store: Store, stale_before: datetime, product: str | None = None) -> ScanStatusCounts:
-    """How many projects there are, never scanned, and with a newest scan before `stale_before`."""
+    """How many projects there are, never scanned, and with a newest scan at or before `stale_before`."""
     with store.session() as session:
         stmt = (
             select(
                 func.count(),
                 func.count().filter(ProjectRow.latest_scan_id.is_(None)),
-                func.count().filter(ScanRow.created_at < stale_before),
+                func.count().filter(ScanRow.created_at <= stale_before),
             )
             .select_from(ProjectRow)
             .outerjoin(ScanRow, ScanRow.id == ProjectRow.latest_scan_id)
