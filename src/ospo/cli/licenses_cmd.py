@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from enum import StrEnum
-from importlib import metadata
 from pathlib import Path
 from typing import Annotated
 
@@ -34,6 +33,8 @@ def licenses(
     ] = None,
 ) -> None:
     """Detect licences (SPDX tags, texts, notices, references) and copyrights in files."""
+    from importlib import metadata
+
     from ospo.licenses import category_of, scan_tree
 
     if not path.exists():
