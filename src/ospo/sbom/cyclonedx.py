@@ -34,6 +34,7 @@ from urllib.parse import quote
 from packageurl import PackageURL
 
 from ospo.model import Component, Hash, Inventory, Scope
+from ospo.model.serialize import json_text
 from ospo.sbom._common import (
     PLACEHOLDER_UUID,
     PROP_DECLARED_RANGE,
@@ -137,7 +138,7 @@ def inventory_to_cyclonedx_json(inventory: Inventory) -> str:
         "components": [nodes[ref] for ref in sorted(nodes)],
         "dependencies": dependencies,
     }
-    return stamp_identifier(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return stamp_identifier(json_text(document))
 
 
 def _component(comp: Component, kind: str, *, is_root: bool = False, synthetic: bool = False) -> dict[str, Any]:
