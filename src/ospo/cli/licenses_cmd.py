@@ -33,8 +33,6 @@ def licenses(
     ] = None,
 ) -> None:
     """Detect licences (SPDX tags, texts, notices, references) and copyrights in files."""
-    from importlib import metadata
-
     from ospo.licenses import category_of, scan_tree
 
     if not path.exists():
@@ -58,13 +56,10 @@ def licenses(
 
         write_output(licenses_to_json(scan, category_of), output)
     else:
+        from ospo._version import VERSION
         from ospo.sbom.licenses_spdx import licenses_to_spdx_json
 
-        try:
-            version = metadata.version("ospo")
-        except metadata.PackageNotFoundError:
-            version = "0"
-        write_output(licenses_to_spdx_json(scan, tool_version=version), output)
+        write_output(licenses_to_spdx_json(scan, tool_version=VERSION), output)
     for problem in scan.problems:
         err_console.print(f"[yellow]warning:[/] {problem}", highlight=False)
     if any(p.kind in ("parse", "unreadable") for p in scan.problems):
