@@ -293,6 +293,7 @@ def report(name: str, runs: list[Run], show: int) -> dict[str, Any]:
 
 
 def main() -> int:
+    global REPEAT
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ospo-python", default=sys.executable, help="Python that runs `-m ospo`.")
     parser.add_argument("--ospo-src", default=str(REPO / "src"), help="PYTHONPATH for ospo ('' to not set).")
@@ -304,7 +305,6 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=REPEAT, help="Timed runs per tool and input (median).")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    global REPEAT
     REPEAT = max(1, args.repeat)
 
     if args.install_peers:
