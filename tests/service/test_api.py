@@ -114,6 +114,15 @@ def test_upload_then_where(service: Service) -> None:
             params={"purl": "pkg:maven/org.apache.logging.log4j/log4j-core", "range": "<2.17.1"},
         ).json()
         assert [(h["project"], h["product"], h["version"]) for h in found["hits"]] == [("billing", "Billing", "2.14.1")]
+        assert (found["total"], found["projects"], found["products"], found["next_offset"]) == (1, 1, 1, None)
+        # paged: every page carries the figures of the whole answer
+        purl = "pkg:maven/org.apache.logging.log4j/log4j-core"
+        first = viewer.get("/api/v1/where", params={"purl": purl, "limit": 1}).json()
+        assert (first["total"], first["next_offset"], [h["project"] for h in first["hits"]]) == (2, 1, ["billing"])
+        assert [(v["version"], v["places"]) for v in first["versions"]] == [("2.14.1", 1), ("2.17.1", 1)]
+        second = viewer.get("/api/v1/where", params={"purl": purl, "limit": 1, "offset": 1}).json()
+        assert (second["next_offset"], [h["project"] for h in second["hits"]]) == (None, ["shop"])
+        assert viewer.get("/api/v1/where", params={"purl": purl, "limit": 0}).status_code == 422
         assert viewer.post("/api/v1/scans", params={"project": "x"}, json=scan_json("1.0")).status_code == 403
         assert viewer.get("/api/v1/summary").json()["projects"] == 2
         assert [p["name"] for p in viewer.get("/api/v1/projects").json()] == ["billing", "shop"]

@@ -16,7 +16,7 @@ from ospo.store import Store
 from ospo.store.accounts import AccountError, Principal, add_user, create_token, login, logout, revoke_token
 from ospo.store.ingest import audit, ingest_scan
 from ospo.store.portfolio import ApiTokenRow, AuditRow, ProductRow, ProjectRow, ScanRow
-from ospo.store.queries import portfolio_summary, trends, where
+from ospo.store.queries import portfolio_summary, trends, where_rows
 from ospo.vulns import versions
 
 
@@ -75,9 +75,24 @@ class WhereHitOut(BaseModel):
     scanned_at: str
 
 
+class WhereVersionOut(BaseModel):
+    purl: str
+    version: str | None
+    places: int
+
+
 class WhereResponse(BaseModel):
+    """One page of the places, with the figures of the whole answer."""
+
     query: str
     range: str | None
+    total: int = Field(description="places (project scans) in the whole answer")
+    projects: int
+    products: int
+    versions: list[WhereVersionOut] = Field(description="every matching version in use, most used first")
+    offset: int
+    limit: int
+    next_offset: int | None = Field(description="offset of the next page; null on the last one")
     hits: list[WhereHitOut]
 
 
@@ -319,8 +334,13 @@ def where_route(
     purl: Annotated[str, Query(min_length=5, max_length=1000, pattern=r"^pkg:[^\x00-\x1f]+$")],
     range: Annotated[str | None, Query(max_length=300)] = None,
     history: bool = False,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> WhereResponse:
-    """Every product, release and project shipping a component matching a purl (or prefix) and range."""
+    """Every product, release and project shipping a component matching a purl (or prefix) and range.
+
+    Places are sorted by product, project and purl and paged (`limit`, `offset`); `total`,
+    `projects`, `products` and `versions` describe the whole answer on every page."""
     version_filter = None
     if range:
         try:
@@ -339,11 +359,21 @@ def where_route(
             except OspoError:
                 return False
 
-    hits = where(store, purl, version_filter=version_filter, include_history=history)
+    answer = where_rows(store, purl, version_filter=version_filter, include_history=history)
+    end = offset + limit
     return WhereResponse(
         query=purl,
         range=range,
-        hits=[WhereHitOut(**{**h.__dict__, "scanned_at": h.scanned_at.isoformat()}) for h in hits],
+        total=len(answer),
+        projects=answer.project_count(),
+        products=answer.product_count(),
+        versions=[WhereVersionOut(purl=p, version=v, places=n) for p, v, n in answer.versions()],
+        offset=offset,
+        limit=limit,
+        next_offset=end if end < len(answer) else None,
+        hits=[
+            WhereHitOut(**{**h.__dict__, "scanned_at": h.scanned_at.isoformat()}) for h in answer.hits(offset, limit)
+        ],
     )
 
 
