@@ -5,7 +5,9 @@ path, is what is being set up), then measures what the issue asks:
 
 * "where is" for one package across everything: p50/p95/max over 100 queries of packages
   drawn from the popular head and the long tail of the distribution;
-* ingest of one 5,000-component scan through ospo.store.ingest.ingest_scan (the API path).
+* the same through the service over real HTTP (GET /api/v1/where, first page);
+* ingest of a 5,000-component SBOM and of a 5,000-component scan upload as the API does it:
+  judged with the service's policy and 500 synthetic advisories, stored, findings tracked.
 
 Usage: python bench/portfolio/run.py [--database URL] [--projects 10000] [--components 300]
 The database defaults to OSPO_TEST_DATABASE_URL, in a fresh schema dropped at the end
@@ -16,16 +18,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import random
 import socket
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import psycopg
@@ -33,10 +38,13 @@ import uvicorn
 
 from ospo.model import Component, ConcludedLicense, Inventory, PolicyDecision, ScanResult, Verdict
 from ospo.service.app import create_app
+from ospo.service.judged_ingest import ingest_judged
+from ospo.service.reevaluate import load_service_policy
+from ospo.service.sbom_import import import_sbom
 from ospo.store import Store, normalise_url, open_store
 from ospo.store.accounts import add_user, create_token
-from ospo.store.ingest import ingest_scan
 from ospo.store.queries import where_rows
+from ospo.vulns.importer import import_source
 
 ECOSYSTEMS = [
     ("npm", None, 0.45),
@@ -254,6 +262,83 @@ def measure(store: Store, url: str, pool: list[tuple[str, str | None, str, list[
             f"{(time.perf_counter() - t) * 1000:.0f} ms"
         )
 
+    # ingest of 5,000 components through what the API runs: a supplier's CycloneDX SBOM
+    # (read, judged with the service's policy and the store's advisories, stored, findings
+    # tracked, one transaction), and a scan uploaded from CI (judged, stored, tracked).
+    advisories = import_bench_advisories(store, 500)
+    doc = cyclonedx_document(5000)
+    policy = load_service_policy()
+    project = f"bench-ingest-{uuid.uuid4().hex[:8]}"  # new on every run, also on a kept portfolio
+    t = time.perf_counter()
+    done = import_sbom(store, doc, "bench.cdx.json", project, policy, product="product-0")
+    sbom_s = time.perf_counter() - t
+    t = time.perf_counter()
+    again = import_sbom(store, doc, "bench.cdx.json", project, policy, product="product-0")
+    resbom_s = time.perf_counter() - t
+    assert done.outcome.created and not again.outcome.created
+    print(
+        f"ingest of a 5,000-component CycloneDX SBOM, judged and tracked: {sbom_s:.2f} s "
+        f"({len(done.result.vulnerabilities)} vulnerabilities from {advisories} advisories, verdict "
+        f"{done.result.verdict}; the same SBOM again: {resbom_s:.2f} s)"
+    )
+    comps = [Component(f"pkg:npm/bench-{i}@1.{i % 7}.0", f"bench-{i}", f"1.{i % 7}.0", "npm") for i in range(5000)]
+    result = ScanResult(
+        root=".",
+        inventory=Inventory(root=".", components=comps),
+        decisions=[PolicyDecision(c.purl, Verdict.ALLOW, ("licence MIT",)) for c in comps],
+        concluded=[ConcludedLicense(c.purl, "MIT", "declared") for c in comps],
+        verdict="allow",
+    )
+    t = time.perf_counter()
+    uploaded = ingest_judged(store, result, project + "-ci", policy, product="product-0")
+    ingest_s = time.perf_counter() - t
+    t = time.perf_counter()
+    again_scan = ingest_judged(store, result, project + "-ci", policy, product="product-0")
+    reingest_s = time.perf_counter() - t
+    assert uploaded.outcome.created and not again_scan.outcome.created
+    print(
+        f"ingest of a 5,000-component scan upload, judged and tracked: {ingest_s:.2f} s "
+        f"(re-upload of the same content: {reingest_s:.2f} s)"
+    )
+
+
+def cyclonedx_document(count: int) -> str:
+    components = [
+        {
+            "type": "library",
+            "bom-ref": f"pkg:npm/bench-{i}@1.{i % 7}.0",
+            "name": f"bench-{i}",
+            "version": f"1.{i % 7}.0",
+            "purl": f"pkg:npm/bench-{i}@1.{i % 7}.0",
+            "licenses": [{"license": {"id": "MIT"}}],
+        }
+        for i in range(count)
+    ]
+    return json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": components})
+
+
+def import_bench_advisories(store: Store, count: int) -> int:
+    """`count` OSV records, each on one bench package, fixed in 1.3.0 (so 3 of its 7 versions are affected)."""
+    with tempfile.TemporaryDirectory() as folder:
+        for i in range(count):
+            record = {
+                "schema_version": "1.6.0",
+                "id": f"GHSA-bench-{i:04d}",
+                "modified": "2026-01-01T00:00:00Z",
+                "aliases": [f"CVE-2099-{10000 + i}"],
+                "summary": f"bench-{i} flaw",
+                "affected": [
+                    {
+                        "package": {"ecosystem": "npm", "name": f"bench-{i}"},
+                        "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}],
+                    }
+                ],
+                "database_specific": {"severity": ("CRITICAL", "HIGH", "MODERATE", "LOW")[i % 4]},
+            }
+            Path(folder, f"GHSA-bench-{i:04d}.json").write_text(json.dumps(record))
+        import_source(store, folder)
+    return count
+
 
 @contextlib.contextmanager
 def running_service(store: Store, url: str) -> Iterator[tuple[str, str]]:
@@ -275,25 +360,6 @@ def running_service(store: Store, url: str) -> Iterator[tuple[str, str]]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-    # ingest of a 5,000-component scan through the real ingest path.
-    comps = [Component(f"pkg:npm/bench-{i}@1.{i % 7}.0", f"bench-{i}", f"1.{i % 7}.0", "npm") for i in range(5000)]
-    result = ScanResult(
-        root=".",
-        inventory=Inventory(root=".", components=comps),
-        decisions=[PolicyDecision(c.purl, Verdict.ALLOW, ("licence MIT",)) for c in comps],
-        concluded=[ConcludedLicense(c.purl, "MIT", "declared") for c in comps],
-        verdict="allow",
-    )
-    project = f"bench-ingest-{uuid.uuid4().hex[:8]}"  # new on every run, also on a kept portfolio
-    t = time.perf_counter()
-    ingest_scan(store, result, project, product="product-0")
-    ingest_s = time.perf_counter() - t
-    t = time.perf_counter()
-    again = ingest_scan(store, result, project, product="product-0")
-    reingest_s = time.perf_counter() - t
-    assert not again.created
-    print(f"ingest of a 5,000-component scan: {ingest_s:.2f} s (re-upload of the same content: {reingest_s:.2f} s)")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from ospo.policy.ranges import RangeError, in_range, parse_range
 from ospo.service.auth import SESSION_COOKIE, current_principal, get_store, requires
 from ospo.store import Store
 from ospo.store.accounts import AccountError, Principal, add_user, create_token, login, logout, revoke_token
-from ospo.store.ingest import audit, ingest_scan
+from ospo.store.ingest import audit
 from ospo.store.portfolio import ApiTokenRow, AuditRow, ProductRow, ProjectRow, ScanRow
 from ospo.store.queries import portfolio_summary, trends, where_rows
 from ospo.vulns import versions
@@ -60,6 +60,8 @@ class IngestResponse(BaseModel):
     project_id: int
     created: bool
     components: int
+    verdict: str | None = Field(default=None, description="the stored scan's verdict under the service's policy")
+    vulnerabilities: int = Field(default=0, description="vulnerability findings the stored scan has")
 
 
 class WhereHitOut(BaseModel):
@@ -185,11 +187,14 @@ def logout_route(request: Request, response: Response, store: StoreDep, _: Reade
     return response
 
 
+_POLICY_BROKEN: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorOut, "description": "The service's policy file (OSPO_POLICY) cannot be read"},
+}
 ProjectName = Annotated[str, Query(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]+$")]
 OptionalName = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
 
 
-@router.post("/scans", response_model=IngestResponse, tags=["ingest"], status_code=201)
+@router.post("/scans", response_model=IngestResponse, tags=["ingest"], status_code=201, responses=_POLICY_BROKEN)
 def upload_scan(
     store: StoreDep,
     principal: Uploader,
@@ -198,25 +203,25 @@ def upload_scan(
     product: OptionalName = None,
     release: OptionalName = None,
 ) -> IngestResponse:
-    """Store a ScanResult (idempotent: the same content twice is stored once)."""
+    """Store a ScanResult judged with the service's policy and advisories, its vulnerability
+    findings tracked in the same transaction (idempotent: the same upload twice is stored once)."""
+    from ospo.service.judged_ingest import ingest_judged
+
     if release is not None and product is None:
         product = project  # a release belongs to a product: the project is its own product then
+    policy = _service_policy()
     try:
-        outcome = ingest_scan(store, result, project, product=product, release=release, actor=principal.email)
+        done = ingest_judged(store, result, project, policy, product=product, release=release, actor=principal.email)
     except (OspoError, ValueError) as exc:
         raise _bad(str(exc)) from None
-    return IngestResponse(**outcome.__dict__)
+    return IngestResponse(**done.outcome.__dict__, verdict=done.result.verdict, vulnerabilities=done.findings)
 
 
 class SbomIngestResponse(IngestResponse):
     kind: str
-    verdict: str | None
     problems: list[str]
 
 
-_POLICY_BROKEN: dict[int | str, dict[str, Any]] = {
-    503: {"model": ErrorOut, "description": "The service's policy file (OSPO_POLICY) cannot be read"},
-}
 _SBOM_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -287,6 +292,7 @@ async def upload_sbom(
         **done.outcome.__dict__,
         kind=done.kind,
         verdict=done.result.verdict,
+        vulnerabilities=len(done.result.vulnerabilities),
         problems=[str(p) for p in done.result.problems[:100]],
     )
 
