@@ -26,7 +26,7 @@ def _field_names(cls: type) -> tuple[str, ...] | None:
 
 def to_data(obj: Any) -> Any:
     """Plain dicts/lists/str/numbers; None-valued and empty fields are kept for a stable shape."""
-    cls = type(obj)
+    cls: type = type(obj)
     if cls in _PLAIN:
         return obj
     names = _field_names(cls)
