@@ -12,28 +12,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from ospo.model import Component, ConcludedLicense, Inventory, PolicyDecision, ScanResult, Verdict
-from ospo.model.serialize import to_data
 from ospo.store import VulnerabilityFindingRow, open_store
 from ospo.store.portfolio import AuditRow, ScanRow
 from ospo.vulns.tracking import list_findings
-from support import SUPPLIER_SBOM, import_demo_advisory
+from support import SUPPLIER_SBOM, import_demo_advisory, scan_json
 
 Service = Any
 DEMO = "pkg:pypi/demo-pkg@1.0.0"  # GHSA-aaaa-bbbb-cccc (CVE-2099-0001, high) affects it
 POLICY = "version: 1\nlicenses:\n  default: allow\n  unknown: allow\nvulnerabilities:\n  fail_on: high\n  sla:\n    high: 5\n"
-
-
-def scan_json(*purls: str) -> dict[str, Any]:
-    comps = [Component(p, p.split("/")[-1].split("@")[0], p.split("@")[1], p[4:].split("/")[0]) for p in purls]
-    result = ScanResult(
-        root=".",
-        inventory=Inventory(root=".", components=comps),
-        decisions=[PolicyDecision(c.purl, Verdict.ALLOW) for c in comps],
-        concluded=[ConcludedLicense(c.purl, "MIT", "declared") for c in comps],
-        verdict="allow",  # what CI concluded without the advisory
-    )
-    return {"ospo_scan_version": 1, **to_data(result)}
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from ospo.store import Store
 from ospo.store.accounts import AccountError, Principal, add_user, create_token, login, logout, revoke_token
 from ospo.store.ingest import audit
 from ospo.store.portfolio import ApiTokenRow, AuditRow, ProductRow, ProjectRow, ScanRow
-from ospo.store.queries import portfolio_summary, trends, where_rows
+from ospo.store.queries import WhereHit, portfolio_summary, trends, where_rows
 from ospo.vulns import versions
 
 
@@ -64,19 +64,6 @@ class IngestResponse(BaseModel):
     vulnerabilities: int = Field(default=0, description="vulnerability findings the stored scan has")
 
 
-class WhereHitOut(BaseModel):
-    purl: str
-    version: str | None
-    scope: str
-    direct: bool | None
-    project: str
-    product: str | None
-    release: str | None
-    team: str | None
-    scan_id: int
-    scanned_at: str
-
-
 class WhereVersionOut(BaseModel):
     purl: str
     version: str | None
@@ -95,7 +82,7 @@ class WhereResponse(BaseModel):
     offset: int
     limit: int
     next_offset: int | None = Field(description="offset of the next page; null on the last one")
-    hits: list[WhereHitOut]
+    hits: list[WhereHit]
 
 
 class ProjectOut(BaseModel):
@@ -377,9 +364,7 @@ def where_route(
         offset=offset,
         limit=limit,
         next_offset=end if end < len(answer) else None,
-        hits=[
-            WhereHitOut(**{**h.__dict__, "scanned_at": h.scanned_at.isoformat()}) for h in answer.hits(offset, limit)
-        ],
+        hits=answer.hits(offset, limit),
     )
 
 
@@ -470,3 +455,9 @@ def audit_route(store: StoreDep, _: Admin, limit: Annotated[int, Query(ge=1, le=
 
 
 __all__ = ["audit", "router"]
+
+
+# Read-only portfolio routes (products, releases, components, findings) live in their own module.
+from ospo.service.api_portfolio import router as _portfolio_router  # noqa: E402
+
+router.include_router(_portfolio_router)

@@ -154,10 +154,12 @@ def where_rows(
     *,
     version_filter: VersionFilter | None = None,
     include_history: bool = False,
+    exact: bool = False,
 ) -> WhereAnswer:
     """Every project (and its product, release and team) that ships a component matching
-    `purl` — a full purl without version, or any prefix of one (`pkg:maven/org.apache.logging`).
-    Only each project's latest scan counts unless `include_history`."""
+    `purl` — a full purl without version, or any prefix of one (`pkg:maven/org.apache.logging`),
+    or only that package when `exact`. Only each project's latest scan counts unless
+    `include_history`."""
     if "@" in purl.rsplit("/", 1)[-1]:
         purl = base_purl(purl)
     rows: list[WhereRow] = []
@@ -167,7 +169,9 @@ def where_rows(
         ids = [
             cid
             for cid, eco, version in session.execute(
-                select(ComponentRow.id, ComponentRow.ecosystem, ComponentRow.version).where(_matches_purl(purl))
+                select(ComponentRow.id, ComponentRow.ecosystem, ComponentRow.version).where(
+                    ComponentRow.base_purl == purl if exact else _matches_purl(purl)
+                )
             )
             if version_filter is None or (version is not None and version_filter(eco, version))
         ]

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ospo.model import OspoError, VulnerabilityMatch
@@ -250,3 +250,70 @@ def list_findings(
             r.vuln_id,
         ),
     )
+
+
+@dataclass(frozen=True)
+class FindingsPage:
+    total: int
+    findings: list[TrackedFinding]
+
+
+def findings_page(
+    store: Store,
+    *,
+    project: str | None = None,
+    purl: str | None = None,
+    severity: str | None = None,
+    state: str | None = None,
+    overdue: bool | None = None,
+    today: date | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> FindingsPage:
+    """One page of findings, filtered and counted in the database, in `list_findings` order
+    (overdue first, then by due date, then severity).
+
+    `state` is the effective state: `open` includes accepted risks whose acceptance expired.
+    `purl` without a version finds every version of the package.
+    """
+    today = today or datetime.now(UTC).date()
+    row = VulnerabilityFindingRow
+    expired = and_(
+        row.state == FindingState.ACCEPTED_RISK.value, row.state_expires.is_not(None), row.state_expires < today
+    )
+    effective_open = or_(row.state == FindingState.OPEN.value, expired)
+    late = and_(effective_open, row.due.is_not(None), row.due < today)
+    conditions: list[ColumnElement[bool]] = []
+    if project is not None:
+        conditions.append(row.project == project)
+    if purl is not None:
+        conditions.append(or_(row.purl == purl, and_(row.purl >= purl + "@", row.purl < purl + "@\U0010ffff")))
+    if severity is not None:
+        conditions.append(row.severity == severity)
+    if state == FindingState.OPEN:
+        conditions.append(effective_open)
+    elif state == FindingState.ACCEPTED_RISK:
+        conditions.append(and_(row.state == state, not_(expired)))
+    elif state is not None:
+        conditions.append(row.state == state)
+    if overdue is not None:
+        conditions.append(late if overdue else not_(late))
+    rank = case(*((row.severity == name, i) for name, i in RANK.items()), else_=len(RANK))
+    with store.session() as session:
+        total = session.execute(select(func.count()).select_from(row).where(*conditions)).scalar_one()
+        rows = session.execute(
+            select(row)
+            .where(*conditions)
+            .order_by(
+                case((late, 0), else_=1),
+                case((row.due.is_(None), 1), else_=0),
+                row.due,
+                rank,
+                row.project,
+                row.purl,
+                row.vuln_id,
+            )
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
+        return FindingsPage(int(total), [_tracked(r, today) for r in rows])
