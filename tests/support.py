@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,3 +45,24 @@ def import_demo_advisory(database_url: str, tmp_path: Path) -> None:
         import_source(store, folder)
     finally:
         store.close()
+
+
+def scan_json(*purls: str, license: str = "MIT", verdict: str = "allow") -> dict[str, Any]:
+    """The JSON an `ospo scan --upload` sends, for components given by purl (`pkg:type/name@version`)."""
+    from ospo.model import Component, ConcludedLicense, Inventory, PolicyDecision, ScanResult, Verdict
+    from ospo.model.serialize import to_data
+
+    comps = []
+    for purl in purls:
+        head, version = purl.rsplit("@", 1)
+        kind, _, path = head[4:].partition("/")
+        namespace, _, name = path.rpartition("/")
+        comps.append(Component(purl, name, version, kind, namespace=namespace or None))
+    result = ScanResult(
+        root=".",
+        inventory=Inventory(root=".", components=comps),
+        decisions=[PolicyDecision(c.purl, Verdict(verdict)) for c in comps],
+        concluded=[ConcludedLicense(c.purl, license, "declared") for c in comps],
+        verdict=verdict,  # what CI concluded
+    )
+    return {"ospo_scan_version": 1, **to_data(result)}

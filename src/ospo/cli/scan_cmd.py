@@ -150,8 +150,11 @@ def scan(
             err_console.print(f"[red]upload failed:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exitcodes.UPLOAD_FAILED) from None
         state = "stored" if sent.created else "already stored"
+        judged = f"; the service's verdict: {sent.verdict}" if sent.verdict else ""
         err_console.print(
-            f"uploaded: {state} as scan {sent.scan_id} of {project} at {upload}", highlight=False, soft_wrap=True
+            f"uploaded: {state} as scan {sent.scan_id} of {project} at {upload}{judged}",
+            highlight=False,
+            soft_wrap=True,
         )
     raise typer.Exit(exit_code(outcome, fail_on))
 

@@ -81,12 +81,16 @@ def _open(database: str | None) -> Any:
         raise typer.Exit(exitcodes.USAGE) from None
 
 
-def _policy(sla: list[str] | None) -> Any:
+def _policy(sla: list[str] | None, root: Path, policy_file: Path | None) -> Any:
+    """The SLA windows: the policy file's (as `ospo scan` finds it), then OSPO_SLA, then --sla."""
+    from ospo.policy import PolicyError, load_policy
+    from ospo.scan.pipeline import find_policy
     from ospo.vulns.sla import SlaConfigError, SlaPolicy
 
     try:
-        return SlaPolicy.from_overrides(sla or ())
-    except SlaConfigError as exc:
+        windows = load_policy(find_policy(root, policy_file)).sla
+        return SlaPolicy.from_overrides(sla or (), base=windows)
+    except (SlaConfigError, PolicyError) as exc:
         err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
 
@@ -200,6 +204,10 @@ def check_cmd(
     record: Annotated[bool, typer.Option("--record/--no-record", help="Track findings in the database.")] = True,
     database: DatabaseOpt = None,
     sla: SlaOpt = None,
+    policy_file: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Policy file whose vulnerabilities.sla sets the windows (as for `ospo scan`)."),
+    ] = None,
 ) -> None:
     """Match the inventory of PATH against the imported advisories (offline)."""
     from ospo.inventory import build_inventory
@@ -209,7 +217,7 @@ def check_cmd(
     if not path.exists():
         err_console.print(f"[red]error:[/] {path} does not exist")
         raise typer.Exit(exitcodes.USAGE)
-    policy = _policy(sla)
+    policy = _policy(sla, path, policy_file)
     store = _open(database)
     inventory = build_inventory(str(path))
     result = match_inventory(inventory, store)

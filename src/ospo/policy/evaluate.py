@@ -83,10 +83,19 @@ class Evaluator:
         self.compare_for = compare_for or (lambda _eco: natural_compare)
         self.overdue = overdue or (lambda _m: False)
         self._used_exceptions: set[str] = set()
+        self._license_verdicts: dict[tuple[str | None, str], LicenseVerdict] = {}
 
     # -- licences ---------------------------------------------------------------------------
 
     def license_verdict(self, expression: str | None, distribution: str) -> LicenseVerdict:
+        """The verdict on a licence expression; remembered, as thousands of components share a few."""
+        key = (expression, distribution)
+        known = self._license_verdicts.get(key)
+        if known is None:
+            known = self._license_verdicts[key] = self._license_verdict(expression, distribution)
+        return known
+
+    def _license_verdict(self, expression: str | None, distribution: str) -> LicenseVerdict:
         if expression is None or not expression.strip() or expression.strip().lower() in _UNKNOWN_KEYS:
             v = self.policy.unknown.for_distribution(distribution)
             return LicenseVerdict(v, (f"licence unknown: {v.value} (licenses.unknown)",), "licenses.unknown")

@@ -26,12 +26,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ospo.model.serialize import to_data
-from ospo.policy import DEFAULT_POLICY_PATH, Policy, parse_policy
+from ospo.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, parse_policy
 from ospo.reports.scan_json import scan_from_data
 from ospo.scan.assess import assess
 from ospo.store import AdvisoryRow, Store
 from ospo.store.ingest import summarize
 from ospo.store.portfolio import AuditRow, ComponentRow, ProjectRow, ScanComponentRow, ScanRow, ServiceStateRow
+from ospo.vulns.sla import SlaConfigError, SlaPolicy
 from ospo.vulns.tracking import record_findings_in
 
 log = logging.getLogger("ospo.reevaluate")
@@ -86,25 +87,32 @@ class ReevaluationReport:
 
 @dataclass(frozen=True)
 class ServicePolicy:
-    """The policy the service judges with, its label and the hash of its text."""
+    """The policy the service judges with, its label, the SLA windows in force (the policy's,
+    then OSPO_SLA) and the hash of both."""
 
     policy: Policy
     source: str
     digest: str
+    sla: SlaPolicy = field(default_factory=SlaPolicy)
 
 
 def load_service_policy(path: str | Path | None = None) -> ServicePolicy:
-    """The policy at `path`, else OSPO_POLICY, else ospo's default (PolicyError if invalid)."""
+    """The policy at `path`, else OSPO_POLICY, else ospo's default (PolicyError if invalid,
+    or if OSPO_SLA cannot be read)."""
     chosen = Path(path) if path is not None else Path(os.environ.get(POLICY_ENV) or DEFAULT_POLICY_PATH)
     try:
         text = chosen.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        from ospo.policy import PolicyError
-
         raise PolicyError(str(chosen), [(None, f"cannot read: {exc}")]) from exc
     policy = parse_policy(text, str(chosen))
+    try:
+        sla = SlaPolicy.from_overrides(base=policy.sla)
+    except SlaConfigError as exc:
+        raise PolicyError("OSPO_SLA", [(None, str(exc))]) from None
     source = "ospo default policy" if chosen == DEFAULT_POLICY_PATH else str(chosen)
-    return ServicePolicy(policy, source, hashlib.sha256(text.encode()).hexdigest())
+    # Windows changed by OSPO_SLA alone change the due dates too: they are part of the digest.
+    windows = ",".join(f"{k}={v}" for k, v in sorted(sla.windows.items()))
+    return ServicePolicy(policy, source, hashlib.sha256(f"{text}\0{windows}".encode()).hexdigest(), sla)
 
 
 def fingerprint(store: Store, policy_digest: str) -> str:
@@ -138,9 +146,12 @@ def reevaluate(
     *,
     policy_source: str = "ospo default policy",
     actor: str = "system",
+    sla: SlaPolicy | None = None,
 ) -> ReevaluationReport:
-    """Judge every project's latest scan again with `policy` and the store's advisories."""
+    """Judge every project's latest scan again with `policy` and the store's advisories;
+    due dates follow `sla` (default: the policy's windows)."""
     report = ReevaluationReport(policy_source=policy_source)
+    sla = sla or SlaPolicy.from_overrides(base=policy.sla, env={})
     with store.session() as session:
         latest = [
             (name, scan_id)
@@ -151,7 +162,7 @@ def reevaluate(
         ]
     for project, scan_id in latest:
         try:
-            report.projects.append(_reevaluate_scan(store, policy, project, scan_id, today, policy_source, actor))
+            report.projects.append(_reevaluate_scan(store, policy, sla, project, scan_id, today, policy_source, actor))
         except Exception as exc:
             # One unreadable stored result must not stop the others; it is reported.
             log.warning("re-evaluation of %s (scan %s) failed: %s", project, scan_id, exc)
@@ -162,6 +173,7 @@ def reevaluate(
 def _reevaluate_scan(
     store: Store,
     policy: Policy,
+    sla: SlaPolicy,
     project: str,
     scan_id: int,
     today: dt.date | None,
@@ -175,7 +187,7 @@ def _reevaluate_scan(
         data: dict[str, Any] = scan.result
     result = scan_from_data(data)
     before = {d.subject: d.verdict.value for d in result.decisions}
-    assessment = assess(result, policy, store=store, project=project, policy_source=policy_source, today=today)
+    assessment = assess(result, policy, store=store, project=project, policy_source=policy_source, today=today, sla=sla)
     judged = assessment.result
     after = {d.subject: d.verdict.value for d in judged.decisions}
     changes = [
@@ -203,7 +215,7 @@ def _reevaluate_scan(
         scan.verdict = judged.verdict
         scan.summary = summarize(judged)
         scan.result = to_data(judged)
-        tracked = record_findings_in(session, project, assessment.findings, now=now)
+        tracked = record_findings_in(session, project, assessment.findings, sla, now=now)
         session.add(
             AuditRow(
                 at=now,
@@ -239,7 +251,14 @@ def reevaluate_if_changed(
     current = fingerprint(store, service_policy.digest)
     if not force and stored_fingerprint(store) == current:
         return None
-    report = reevaluate(store, service_policy.policy, today, policy_source=service_policy.source, actor=actor)
+    report = reevaluate(
+        store,
+        service_policy.policy,
+        today,
+        policy_source=service_policy.source,
+        actor=actor,
+        sla=service_policy.sla,
+    )
     report.fingerprint = current
     _store_fingerprint(store, current)
     return report

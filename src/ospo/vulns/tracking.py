@@ -8,13 +8,14 @@ fixed. States set by people (accepted risk, not affected) are kept across checks
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
-from ospo.model import OspoError
+from ospo.model import OspoError, VulnerabilityMatch
 from ospo.store import Store, VulnerabilityFindingRow
 from ospo.vulns.matcher import Finding
 from ospo.vulns.severity import RANK
@@ -56,7 +57,10 @@ class TrackedFinding:
     justification: str | None
 
 
-def _tracked(row: VulnerabilityFindingRow, today: date) -> TrackedFinding:
+def _tracked(row: VulnerabilityFindingRow, today: date, sla: SlaPolicy | None = None) -> TrackedFinding:
+    """The row with its SLA figures; with `sla`, the due date is the one those windows give
+    (from first seen), not the one stored when the finding was last recorded."""
+    due = sla.due_date(_as_date(row.first_seen), row.severity) if sla is not None else row.due
     return TrackedFinding(
         project=row.project,
         purl=row.purl,
@@ -67,11 +71,11 @@ def _tracked(row: VulnerabilityFindingRow, today: date) -> TrackedFinding:
         summary=row.summary,
         fixed_versions=tuple(row.fixed_versions or ()),
         first_seen=row.first_seen,
-        due=row.due,
+        due=due,
         state=row.state,
         effective_state=effective_state(row.state, row.state_expires, today),
-        overdue=is_overdue(row.state, row.due, today, row.state_expires),
-        days_left=days_left(row.due, today),
+        overdue=is_overdue(row.state, due, today, row.state_expires),
+        days_left=days_left(due, today),
         reason=row.state_reason,
         owner=row.state_owner,
         expires=row.state_expires,
@@ -113,7 +117,7 @@ def record_findings_in(
     for row in rows:
         for vid in (row.vuln_id, *(row.aliases or ())):
             by_alias.setdefault((row.purl, vid), row)
-    seen: set[int] = set()
+    seen: set[int] = set()  # identities of the rows this check found (new rows have no id before the flush)
     for finding in findings:
         purl = finding.component.purl
         known = next((r for vid in finding.ids if (r := by_alias.get((purl, vid))) is not None), None)
@@ -134,7 +138,7 @@ def record_findings_in(
             if row.state == FindingState.FIXED:
                 row.state = FindingState.OPEN.value
                 row.fixed_at = None
-        if row.severity != finding.severity and row.first_seen is not None:
+            # The windows in force decide, also for a finding seen before they changed.
             row.due = policy.due_date(_as_date(row.first_seen), finding.severity)
         row.aliases = sorted(set(finding.ids) - {row.vuln_id})
         row.severity = finding.severity
@@ -142,18 +146,44 @@ def record_findings_in(
         row.summary = finding.summary[:2000]
         row.fixed_versions = list(finding.fixed_versions)
         row.last_seen = now
-        session.flush()
-        seen.add(row.id)
+        seen.add(id(row))
         out.append(_tracked(row, today))
     for row in rows:
-        if row.id not in seen and row.state == FindingState.OPEN:
+        if id(row) not in seen and row.state == FindingState.OPEN:
             row.state = FindingState.FIXED.value
             row.fixed_at = now
+    session.flush()  # one batch of inserts, not one round trip per finding
     return out
 
 
 def _as_date(value: datetime) -> date:
     return value.date()
+
+
+def with_sla(
+    matches: Sequence[VulnerabilityMatch], tracked: Iterable[TrackedFinding], sla: SlaPolicy, today: date
+) -> tuple[list[VulnerabilityMatch], set[tuple[str, str]]]:
+    """Each match with its due date under `sla`, counted from when its finding was first seen
+    (today for one not tracked yet), and the (purl, advisory id) of those overdue.
+
+    A tracked finding is found by its id or any alias, so a match reported under a GHSA id
+    keeps the clock its CVE started.
+    """
+    by_id: dict[tuple[str, str], TrackedFinding] = {}
+    for finding in tracked:
+        for vid in (finding.vuln_id, *finding.aliases):
+            by_id.setdefault((finding.purl, vid), finding)
+    out: list[VulnerabilityMatch] = []
+    overdue: set[tuple[str, str]] = set()
+    for match in matches:
+        ids = (match.advisory.id, *match.advisory.aliases)
+        known = next((f for vid in ids if (f := by_id.get((match.purl, vid))) is not None), None)
+        first_seen = _as_date(known.first_seen) if known is not None else today
+        due = sla.due_date(first_seen, match.advisory.severity)
+        if known is not None and is_overdue(known.state, due, today, known.expires):
+            overdue.add((match.purl, match.advisory.id))
+        out.append(replace(match, due=due.isoformat() if due else None))
+    return out, overdue
 
 
 def set_state(
@@ -191,15 +221,21 @@ def set_state(
 
 
 def list_findings(
-    store: Store, project: str | None = None, today: date | None = None, include_closed: bool = False
+    store: Store,
+    project: str | None = None,
+    today: date | None = None,
+    include_closed: bool = False,
+    sla: SlaPolicy | None = None,
 ) -> list[TrackedFinding]:
-    """Findings, overdue first (most overdue first), then by due date, then severity."""
+    """Findings, overdue first (most overdue first), then by due date, then severity.
+
+    With `sla`, due dates are those its windows give rather than the stored ones."""
     today = today or datetime.now(UTC).date()
     with store.session() as session:
         stmt = select(VulnerabilityFindingRow)
         if project is not None:
             stmt = stmt.where(VulnerabilityFindingRow.project == project)
-        rows = [_tracked(r, today) for r in session.execute(stmt).scalars()]
+        rows = [_tracked(r, today, sla) for r in session.execute(stmt).scalars()]
     if not include_closed:
         rows = [r for r in rows if r.effective_state == FindingState.OPEN or r.state == FindingState.ACCEPTED_RISK]
     return sorted(
@@ -214,3 +250,70 @@ def list_findings(
             r.vuln_id,
         ),
     )
+
+
+@dataclass(frozen=True)
+class FindingsPage:
+    total: int
+    findings: list[TrackedFinding]
+
+
+def findings_page(
+    store: Store,
+    *,
+    project: str | None = None,
+    purl: str | None = None,
+    severity: str | None = None,
+    state: str | None = None,
+    overdue: bool | None = None,
+    today: date | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> FindingsPage:
+    """One page of findings, filtered and counted in the database, in `list_findings` order
+    (overdue first, then by due date, then severity).
+
+    `state` is the effective state: `open` includes accepted risks whose acceptance expired.
+    `purl` without a version finds every version of the package.
+    """
+    today = today or datetime.now(UTC).date()
+    row = VulnerabilityFindingRow
+    expired = and_(
+        row.state == FindingState.ACCEPTED_RISK.value, row.state_expires.is_not(None), row.state_expires < today
+    )
+    effective_open = or_(row.state == FindingState.OPEN.value, expired)
+    late = and_(effective_open, row.due.is_not(None), row.due < today)
+    conditions: list[ColumnElement[bool]] = []
+    if project is not None:
+        conditions.append(row.project == project)
+    if purl is not None:
+        conditions.append(or_(row.purl == purl, and_(row.purl >= purl + "@", row.purl < purl + "@\U0010ffff")))
+    if severity is not None:
+        conditions.append(row.severity == severity)
+    if state == FindingState.OPEN:
+        conditions.append(effective_open)
+    elif state == FindingState.ACCEPTED_RISK:
+        conditions.append(and_(row.state == state, not_(expired)))
+    elif state is not None:
+        conditions.append(row.state == state)
+    if overdue is not None:
+        conditions.append(late if overdue else not_(late))
+    rank = case(*((row.severity == name, i) for name, i in RANK.items()), else_=len(RANK))
+    with store.session() as session:
+        total = session.execute(select(func.count()).select_from(row).where(*conditions)).scalar_one()
+        rows = session.execute(
+            select(row)
+            .where(*conditions)
+            .order_by(
+                case((late, 0), else_=1),
+                case((row.due.is_(None), 1), else_=0),
+                row.due,
+                rank,
+                row.project,
+                row.purl,
+                row.vuln_id,
+            )
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
+        return FindingsPage(int(total), [_tracked(r, today) for r in rows])
