@@ -180,7 +180,7 @@ def test_a_reviewer_approves_and_denies_and_the_audit_log_says_so(dashboard: Das
     assert "not reachable" in review and "GPL in a distributed product" in review and "2030-01-01" in review
     rows = list(csv.DictReader(io.StringIO(client.get("/export/components.csv?project=shop-web").text)))
     vuln = next(r for r in rows if r["purl"] == VULNERABLE)
-    assert vuln["verdict"] == "allow" and vuln["exception"].startswith("review-")
+    assert vuln["verdict"] == "allow" and vuln["exception"].startswith("ospo-")
     audit = client.get("/export/audit.html?project=shop-web").text
     assert vuln["exception"] in audit
     from ospo.store import open_store

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from ospo.model import ParseError, ScanResult
 from ospo.sbom.read import read_sbom
 from ospo.scan.assess import assess, result_from_inventory
-from ospo.service.reevaluate import ServicePolicy
+from ospo.service.reevaluate import ServicePolicy, policy_for, stored_for, track_in
 from ospo.store import Store
 from ospo.store.ingest import IngestOutcome, ingest_scan
-from ospo.vulns.tracking import record_findings
 
 MAX_COMPONENTS = 200_000
 
@@ -66,11 +65,15 @@ def import_sbom(
         raise ParseError(label, f"{len(inventory.components)} components: more than {MAX_COMPONENTS}")
     kind = sbom_kind(text)
     skeleton = result_from_inventory(inventory, distribution)
-    assessment = assess(skeleton, policy.policy, store=store, project=project, policy_source=policy.source, today=today)
+    with store.session() as session:
+        stored = stored_for(session, project, product)
+    judge_with = policy_for(policy.policy, stored)
+    assessment = assess(skeleton, judge_with, store=store, project=project, policy_source=policy.source, today=today)
     result = assessment.result
     result.problems.extend(assessment.problems)
     outcome = ingest_scan(store, result, project, product=product, release=release, kind=kind, actor=actor)
     if outcome.created:
         # The SBOM is now what the project ships: its vulnerabilities start their SLA clocks.
-        record_findings(store, project, assessment.findings)
+        with store.session() as session:
+            track_in(session, project, assessment, stored, actor=actor, now=dt.datetime.now(dt.UTC))
     return SbomImport(outcome, kind, result)
