@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from ospo.service.pages import router
+from ospo.service.pages_exceptions import router as exceptions_router
 
 from .conftest import Dashboard
 from .seed import CVE, GPL, PASSWORD, VULNERABLE
@@ -29,6 +30,7 @@ PAGES = [
     "/search?q=vulnpkg",
     "/search.json?q=vulnpkg",
     "/review",
+    "/exceptions",
     "/export/components.csv?project=shop-web",
     "/export/review.csv",
     "/export/vulnerabilities.csv",
@@ -36,6 +38,8 @@ PAGES = [
     "/export/notice.html?project=shop-web",
     "/export/audit.html?project=shop-web",
 ]
+
+POSTED = {"/findings/state", "/exceptions/revoke"}  # forms only (tests/dashboard/test_exceptions_pages.py)
 
 
 def logged_in(dashboard: Dashboard, role: str) -> tuple[httpx.Client, str]:
@@ -56,8 +60,8 @@ def logged_in(dashboard: Dashboard, role: str) -> tuple[httpx.Client, str]:
 
 
 def test_every_page_route_is_listed_here() -> None:
-    paths = {getattr(r, "path", "") for r in router.routes}
-    listed = {p.split("?")[0] for p in PAGES} | {"/login", "/logout", "/static/{name}"}
+    paths = {getattr(r, "path", "") for r in (*router.routes, *exceptions_router.routes)}
+    listed = {p.split("?")[0] for p in PAGES} | {"/login", "/logout", "/static/{name}"} | POSTED
     assert paths == listed
 
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 import httpx
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from ospo.model import Component, ConcludedLicense, Inventory, PolicyDecision, ScanResult, Verdict
 from ospo.model.serialize import to_data
@@ -55,12 +55,17 @@ def scan_json(*versions: str) -> dict[str, Any]:
 
 
 def routes() -> list[tuple[str, str, str | None]]:
-    """Every API route with the permission it demands, cross-checked against the app's OpenAPI."""
+    """Every API route with the permission it demands, cross-checked against the app's OpenAPI.
+
+    Routers included in the `/api/v1` router (api_decisions) are walked too: FastAPI keeps
+    them as one entry of `router.routes`, and `iter_route_contexts` gives their routes with
+    the prefixed path."""
     out = []
-    for route in router.routes:
+    for context in iter_route_contexts(router.routes):
+        route = context.original_route
         if isinstance(route, APIRoute):
             for method in route.methods:
-                out.append((method, route.path, route_permission(route)))
+                out.append((method, str(context.path), route_permission(route)))
     served = {
         (method.upper(), path) for path, ops in create_app("sqlite://").openapi()["paths"].items() for method in ops
     }

@@ -53,6 +53,10 @@ class ExceptionNotFound(ExceptionError):
     """No exception with that id."""
 
 
+class ExceptionConflict(ExceptionError):
+    """The exception cannot change that way any more (it was revoked already)."""
+
+
 def ref(exception_id: int) -> str:
     return f"{REF_PREFIX}{exception_id}"
 
@@ -290,7 +294,7 @@ def revoke_in(
     if row is None:
         raise ExceptionNotFound(f"no exception {ref(exception_id)}")
     if row.revoked_at is not None:
-        raise ExceptionError(f"exception {ref(exception_id)} was already revoked by {row.revoked_by}")
+        raise ExceptionConflict(f"exception {ref(exception_id)} was already revoked by {row.revoked_by}")
     row.revoked_at = now
     row.revoked_by = actor
     row.revoke_reason = _text(reason, "a reason", MAX_REASON, required=True)

@@ -41,6 +41,10 @@ class FindingNotFound(OspoError):
     """No finding with that project, component and id."""
 
 
+class StateConflict(OspoError):
+    """The finding's state cannot change that way now (the message says what to do instead)."""
+
+
 @dataclass(frozen=True)
 class TrackedFinding:
     """A stored finding with its SLA figures computed for `today`."""
@@ -239,7 +243,7 @@ def _set_state_in(
         if row.state == FindingState.OPEN:
             return _tracked(row, now.date())
         if row.state == FindingState.FIXED:
-            raise OspoError(f"{row.vuln_id} in {purl} is fixed; a scan that finds it again reopens it")
+            raise StateConflict(f"{row.vuln_id} in {purl} is fixed; a scan that finds it again reopens it")
         _release(session, row, actor, reason or "finding reopened", now)
         row.state = FindingState.OPEN.value
         row.state_reason = row.state_owner = row.state_expires = row.justification = row.exception = None
@@ -315,7 +319,7 @@ def _release(
     if exception_id is None:
         if missing_ok:
             return
-        raise OspoError(f"waived by the policy file's exception {row.exception}: change the policy file")
+        raise StateConflict(f"waived by the policy file's exception {row.exception}: change the policy file")
     others = session.execute(
         select(func.count())
         .select_from(VulnerabilityFindingRow)
@@ -324,7 +328,7 @@ def _release(
     if others:
         if missing_ok:
             return
-        raise OspoError(f"exception {row.exception} also covers {others} other finding(s): revoke it instead")
+        raise StateConflict(f"exception {row.exception} also covers {others} other finding(s): revoke it instead")
     exception = session.get(ExceptionRow, exception_id)
     if exception is not None and exception.revoked_at is None:
         revoke_in(session, exception_id, actor=actor, reason=why, now=now)
