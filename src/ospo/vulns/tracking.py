@@ -311,27 +311,30 @@ def _audit(
 def _release(
     session: Session, row: VulnerabilityFindingRow, actor: str, why: str, now: datetime, *, missing_ok: bool = False
 ) -> None:
-    """Revoke the store exception a finding's state stands on, if it stands for this finding
-    alone; one that covers others, or a policy-file waiver, is refused (missing_ok: left be)."""
+    """Revoke the store exception a finding's state stands on when it was made for this
+    finding alone (this project, no other finding on it). A wider one, or a policy-file
+    waiver, is refused: it is revoked (or edited) as such. `missing_ok` leaves it be instead."""
     if row.exception is None:
         return
     exception_id = id_of(row.exception)
-    if exception_id is None:
-        if missing_ok:
-            return
-        raise StateConflict(f"waived by the policy file's exception {row.exception}: change the policy file")
+    exception = session.get(ExceptionRow, exception_id) if exception_id is not None else None
+    if exception is None or exception.revoked_at is not None:
+        if exception_id is None and not missing_ok:
+            raise StateConflict(f"waived by the policy file's exception {row.exception}: change the policy file")
+        return
     others = session.execute(
         select(func.count())
         .select_from(VulnerabilityFindingRow)
         .where(VulnerabilityFindingRow.exception == row.exception, VulnerabilityFindingRow.id != row.id)
     ).scalar_one()
-    if others:
+    if others or (exception.scope, exception.scope_name) != ("project", row.project):
         if missing_ok:
             return
-        raise StateConflict(f"exception {row.exception} also covers {others} other finding(s): revoke it instead")
-    exception = session.get(ExceptionRow, exception_id)
-    if exception is not None and exception.revoked_at is None:
-        revoke_in(session, exception_id, actor=actor, reason=why, now=now)
+        raise StateConflict(
+            f"exception {row.exception} covers more than this finding ({exception.scope} scope, "
+            f"{others} other finding(s)): revoke it on the exceptions page instead"
+        )
+    revoke_in(session, exception.id, actor=actor, reason=why, now=now)
 
 
 def reopen_backed_by_in(session: Session, reference: str, *, actor: str, why: str, now: datetime) -> int:
