@@ -256,7 +256,9 @@ async def follow_up(
     exceptions: Sequence[StoredException] = (),
     projects: Collection[str] = (),
 ) -> Followed:
-    """Re-evaluate the projects a decision reaches: now when few, after the response when many."""
+    """Re-evaluate the projects a decision reaches: now when few, after the response when
+    many or when a re-evaluation is already running (a full one can take minutes; the
+    person who clicked should not wait for it)."""
     reached = set(projects)
     if exceptions:
         reached.update(await asyncio.to_thread(affected_projects, store, exceptions))
@@ -267,7 +269,7 @@ async def follow_up(
         async with lock:
             return await asyncio.to_thread(_reevaluate_projects, store, reached, actor)
 
-    if len(reached) <= IMMEDIATE_PROJECTS:
+    if len(reached) <= IMMEDIATE_PROJECTS and not lock.locked():
         return await run()
     background.add_task(run)
     return "scheduled"
