@@ -88,6 +88,7 @@ def test_a_reviewer_makes_lists_and_revokes_exceptions(kiosk: Service) -> None:
             "reviewer@example.test",
         )
         assert body["reevaluation"] == "done"  # the project it reaches was judged again at once
+        assert dt.datetime.fromisoformat(body["created_at"]).tzinfo is not None  # on SQLite too
         assert stored(kiosk, scan=True)[MYSTERY] == "allow"
         listed = reviewer.get("/api/v1/exceptions").json()
         assert [(e["id"], e["source"]) for e in listed] == [("ospo-1", "store"), ("LEGAL-12", "policy")]
@@ -96,6 +97,7 @@ def test_a_reviewer_makes_lists_and_revokes_exceptions(kiosk: Service) -> None:
         revoked = reviewer.post("/api/v1/exceptions/1/revoke", json={"reason": "counsel withdrew it"})
         assert revoked.status_code == 200, revoked.text
         assert revoked.json()["status"] == "revoked" and revoked.json()["revoked_by"] == "reviewer@example.test"
+        assert dt.datetime.fromisoformat(revoked.json()["revoked_at"]).tzinfo is not None
         assert stored(kiosk, scan=True)[MYSTERY] == "review"
         assert reviewer.post("/api/v1/exceptions/1/revoke", json={"reason": "again"}).status_code == 409
         assert reviewer.post("/api/v1/exceptions/99/revoke", json={"reason": "x"}).status_code == 404

@@ -125,7 +125,14 @@ def lifecycle(revoked: bool, expires: date | None, today: date) -> str:
     return "active"
 
 
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored one is UTC."""
+    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
+
+
 def _detached(row: ExceptionRow) -> StoredException:
+    created = _aware(row.created_at)
+    assert created is not None
     return StoredException(
         id=row.id,
         kind=row.kind,
@@ -141,9 +148,9 @@ def _detached(row: ExceptionRow) -> StoredException:
         reason=row.reason,
         owner=row.owner,
         approved_by=row.approved_by,
-        created_at=row.created_at,
+        created_at=created,
         expires=row.expires,
-        revoked_at=row.revoked_at,
+        revoked_at=_aware(row.revoked_at),
         revoked_by=row.revoked_by,
         revoke_reason=row.revoke_reason,
     )
