@@ -121,12 +121,13 @@ def test_review_decisions_become_exceptions(dashboard: Dashboard) -> None:
     approve = {"project": "shop-web", "purl": VULNERABLE, "decision": "approve", "reason": "offline batch job only"}
     assert reviewer.post("/review", data={**approve, "expires": SOON, "csrf_token": csrf}).status_code == 303
     deny = {"project": "shop-api", "purl": GPL, "decision": "deny", "reason": "GPL in a distributed product"}
-    assert reviewer.post("/review", data={**deny, "csrf_token": csrf}).status_code == 303
+    assert reviewer.post("/review", data={**deny, "expires": LATER, "csrf_token": csrf}).status_code == 303
     page = reviewer.get("/exceptions").text
     ending = page[page.index('id="h-expiring"') : page.index('id="h-active"')]
     assert "ospo-1" in ending and "offline batch job only" in ending
     denials = page[page.index('id="h-denials"') : page.index('id="h-ended"')]
     assert "ospo-2" in denials and "denied" in denials and "GPL in a distributed product" in denials
+    assert "no end date" in denials  # a denial stands until revoked; the form's expiry is for waivers
     home = reviewer.get("/").text
     assert 'href="/exceptions#ospo-1"' in home and SOON in home
 

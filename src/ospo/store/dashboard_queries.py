@@ -342,7 +342,8 @@ def decide(
     """Record a reviewer's approval (a waiver) or denial of one component in a project's
     latest scan: the verdict changes there at once, the decision is kept as an exception of
     that component version in that project (`ospo.store.exceptions`, which re-evaluation
-    applies from then on, until it expires or is revoked) and written to the audit log.
+    applies from then on, until it expires or is revoked) and written to the audit log. A
+    denial stands until revoked: the form's expiry is for waivers.
 
     Returns the audit entry's id.
     """
@@ -365,6 +366,8 @@ def decide(
         if link.verdict not in ("review", "deny"):
             raise DecisionError(f"{purl} in {project} is not waiting for a decision (verdict {link.verdict})")
         previous = link.verdict
+        if decision == "deny":
+            expires = None
         try:
             pattern, versions = purl_target(purl)
             kept = new_exception_in(
