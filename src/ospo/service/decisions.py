@@ -46,7 +46,7 @@ from ospo.vulns.tracking import FindingNotFound, StateConflict, TrackedFinding, 
 
 log = logging.getLogger("ospo.decisions")
 
-IMMEDIATE_PROJECTS = 50  # re-evaluated before the response; more go to the background
+IMMEDIATE_PROJECTS = 10  # re-evaluated before the response (a product's projects, say); more go to the background
 Followed = Literal["none", "done", "scheduled", "skipped"]
 
 
