@@ -5,6 +5,7 @@ with 4xx and nothing written."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -219,3 +220,32 @@ def test_hostile_input_is_refused_and_nothing_is_written(kiosk: Service) -> None
         assert admin.get("/api/v1/findings", params={"project": "a\x00b"}).status_code == 422
         assert admin.get("/api/v1/exceptions", params={"status": "sideways"}).status_code == 422
     assert stored(kiosk) == before
+
+
+def test_a_wide_exception_is_applied_in_the_background(service: Service) -> None:
+    from ospo.model import Component, ConcludedLicense, Inventory, PolicyDecision, ScanResult, Verdict
+    from ospo.model.serialize import to_data
+    from ospo.service.decisions import IMMEDIATE_PROJECTS
+
+    odd = Component("pkg:npm/odd-thing@2.0.0", "odd-thing", "2.0.0", "npm")
+    result = ScanResult(
+        root=".",
+        inventory=Inventory(root=".", components=[odd]),
+        decisions=[PolicyDecision(odd.purl, Verdict.REVIEW, ("licence unknown",))],
+        concluded=[ConcludedLicense(odd.purl, None, "unknown")],
+        verdict="review",
+    )
+    names = [f"app-{i:02}" for i in range(IMMEDIATE_PROJECTS + 1)]
+    with service.client("engineer") as ci:
+        for name in names:
+            sent = ci.post("/api/v1/scans", params={"project": name}, json={"ospo_scan_version": 1, **to_data(result)})
+            assert sent.status_code == 201, sent.text
+    wide = {"kind": "component", "purl": "pkg:npm/odd-*", "reason": "vendored, licence on file", "expires": LATER}
+    with service.client("reviewer") as reviewer:
+        made = reviewer.post("/api/v1/exceptions", json=wide)
+    assert made.status_code == 201 and made.json()["reevaluation"] == "scheduled"
+    deadline = time.monotonic() + 60
+    with service.client("viewer") as viewer:
+        while {p["verdict"] for p in viewer.get("/api/v1/projects").json()} != {"allow"}:
+            assert time.monotonic() < deadline, "the background re-evaluation did not run"
+            time.sleep(0.2)
