@@ -68,7 +68,10 @@ def api_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, APIRoute]
 
 
 def routes() -> list[tuple[str, str, str | None]]:
-    """Every API route with the permission it demands, cross-checked against the app's OpenAPI."""
+    """Every API route with the permission it demands, cross-checked against the app's OpenAPI.
+
+    Routers included in the `/api/v1` router (api_decisions, api_portfolio) are walked too
+    (`api_routes`)."""
     out = []
     for path, route in api_routes(router.routes):
         for method in route.methods:

@@ -96,6 +96,7 @@ def test_states_accepted_risk_and_not_affected(store: Store, osv_fixtures: Path)
         reason="not reachable from the API",
         owner="alice",
         expires=date(2026, 3, 1),
+        now=t0,  # an accepted risk must end in the future of the day it is accepted
     )
     assert accepted.state == "accepted-risk" and accepted.vuln_id == "CVE-2099-0005"
     with pytest.raises(OspoError, match="justification"):

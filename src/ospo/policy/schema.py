@@ -74,7 +74,11 @@ class ComponentRule:
 
 @dataclass(frozen=True)
 class PolicyException:
-    """A waiver: turns a review or deny into allow for a scope, until it expires."""
+    """A waiver: turns a review or deny into allow for a scope, until it expires.
+
+    With `vulnerability` (an advisory id or alias) it waives only that vulnerability of the
+    matching components: it no longer fails them, and their finding counts as accepted.
+    """
 
     id: str
     purl: str
@@ -85,6 +89,7 @@ class PolicyException:
     license: str | None = None
     distributions: tuple[str, ...] = DISTRIBUTIONS
     line: int | None = None
+    vulnerability: str | None = None
 
 
 @dataclass(frozen=True)
@@ -358,7 +363,9 @@ class _Builder:
     def exception(self, node: yaml.Node) -> PolicyException | None:
         where = "exceptions"
         items = self.mapping(
-            node, where, ("id", "purl", "versions", "license", "owner", "reason", "expires", "distributions")
+            node,
+            where,
+            ("id", "purl", "versions", "license", "vulnerability", "owner", "reason", "expires", "distributions"),
         )
         values = {k: self.required(items, node, where, k) for k in ("id", "purl", "owner", "reason")}
         if any(v is None for v in values.values()):
@@ -376,6 +383,9 @@ class _Builder:
         if versions is not None:
             self.check_range(items["versions"], f"{where}.versions", versions)
         license_ = self.scalar(items["license"], f"{where}.license") if "license" in items else None
+        vulnerability = (
+            self.scalar(items["vulnerability"], f"{where}.vulnerability") if "vulnerability" in items else None
+        )
         dists: tuple[str, ...] = DISTRIBUTIONS
         if "distributions" in items:
             chosen = [
@@ -393,4 +403,5 @@ class _Builder:
             license=license_,
             distributions=dists,
             line=_line(node),
+            vulnerability=vulnerability or None,
         )

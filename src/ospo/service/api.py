@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ospo.model import OspoError, ScanResult
 from ospo.policy.ranges import RangeError, in_range, parse_range
+from ospo.service.api_decisions import router as decisions_router
 from ospo.service.auth import SESSION_COOKIE, current_principal, get_store, requires
 from ospo.store import Store
 from ospo.store.accounts import AccountError, Principal, add_user, create_token, login, logout, revoke_token
@@ -31,6 +32,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "Invalid request"},
 }
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
+router.include_router(decisions_router)  # exceptions and findings' states: api_decisions.py
 
 StoreDep = Annotated[Store, Depends(get_store)]
 Reader = Annotated[Principal, Depends(requires("read"))]

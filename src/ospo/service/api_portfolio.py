@@ -334,6 +334,7 @@ class FindingOut(BaseModel):
     owner: str | None
     expires: str | None
     justification: str | None
+    exception: str | None = Field(None, description="the exception (ospo-<id> or policy waiver) behind the state")
 
 
 class FindingsPageOut(Page):
@@ -360,6 +361,7 @@ def _finding_out(f: TrackedFinding) -> FindingOut:
         owner=f.owner,
         expires=f.expires.isoformat() if f.expires else None,
         justification=f.justification,
+        exception=f.exception,
     )
 
 

@@ -25,11 +25,10 @@ from ospo.model.serialize import to_data
 from ospo.policy.schema import DISTRIBUTIONS
 from ospo.reports.scan_json import scan_from_data
 from ospo.scan.assess import assess
-from ospo.service.reevaluate import ServicePolicy
+from ospo.service.reevaluate import ServicePolicy, policy_for, stored_for, track_in
 from ospo.store import Store
 from ospo.store.ingest import IngestOutcome, content_hash, ingest_scan
 from ospo.store.portfolio import ProjectRow, ScanRow
-from ospo.vulns.tracking import record_findings_in
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,18 @@ def ingest_judged(
     stored = _stored(store, project, digest)
     if stored is not None:
         return stored  # the same upload again: nothing to judge or write
+    # The store's exceptions for this project (and its product) count as the policy's own
+    # waivers and denials, exactly as at re-evaluation.
+    with store.session() as session:
+        exceptions = stored_for(session, project, product)
     assessment = assess(
-        upload, policy.policy, store=store, project=project, policy_source=policy.source, today=today, sla=policy.sla
+        upload,
+        policy_for(policy.policy, exceptions),
+        store=store,
+        project=project,
+        policy_source=policy.source,
+        today=today,
+        sla=policy.sla,
     )
     judged = assessment.result
     judged.problems.extend(assessment.problems)
@@ -84,7 +93,7 @@ def ingest_judged(
     def track(session: Session, _scan_id: int) -> None:
         # The scan is now what the project ships: its findings start (or keep) their SLA clocks
         # and those it no longer has are fixed.
-        record_findings_in(session, project, assessment.findings, policy.sla, now=now)
+        track_in(session, project, assessment, exceptions, policy.sla, actor=actor, now=now)
 
     outcome = ingest_scan(
         store,

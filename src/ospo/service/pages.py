@@ -35,12 +35,14 @@ from ospo.reports.scan_json import scan_from_data
 from ospo.sbom.cyclonedx import inventory_to_cyclonedx_json
 from ospo.service.auth import PERMISSIONS, SESSION_COOKIE, get_store
 from ospo.service.charts import line_chart, portfolio_trend
+from ospo.service.decisions import expiring_soon
 from ospo.store import Store
 from ospo.store import dashboard_queries as dq
 from ospo.store.accounts import Principal, login, logout, principal_from_session
 from ospo.store.queries import portfolio_summary, trends, where
 from ospo.vulns.matcher import AdvisoryIndex, component_key, match_components
 from ospo.vulns.severity import RATINGS
+from ospo.vulns.sla import VEX_JUSTIFICATIONS
 from ospo.vulns.tracking import TrackedFinding, list_findings
 
 LOGIN_CSRF_COOKIE = "ospo_login_csrf"
@@ -63,6 +65,7 @@ def _templates() -> jinja2.Environment:
     )
     env.filters["when"] = _when
     env.globals["quote"] = lambda s: quote(str(s), safe="")
+    env.globals["vex_justifications"] = VEX_JUSTIFICATIONS
     return env
 
 
@@ -244,6 +247,7 @@ def home(request: Request, store: StoreDep, principal: Person) -> HTMLResponse:
         unscanned=dq.products_without_scans(store),
         queue=queue,
         queue_total=sum(s.review for s in statuses),
+        expiring=expiring_soon(store, today),
         risk_chart=line_chart("Open findings and flagged components", labels, series),
         size_chart=line_chart("Components in the portfolio", clabels, cseries),
         base_of=_base_purl,
@@ -423,7 +427,11 @@ def component_page(
         advisories=sorted(index.advisories.values(), key=lambda a: a.id),
         affected=affected,
         upgrades=upgrades,
-        findings=[f for f in list_findings(store, today=datetime.now(UTC).date()) if _base_purl(f.purl) == base],
+        findings=[
+            f
+            for f in list_findings(store, today=datetime.now(UTC).date(), include_closed=True)
+            if _base_purl(f.purl) == base
+        ],
     )
 
 
@@ -507,6 +515,16 @@ def review_page(request: Request, store: StoreDep, principal: Person) -> HTMLRes
     )
 
 
+def form_date(value: str) -> date | None:
+    """An optional date field of a form (422 when it is not YYYY-MM-DD)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "expiry must be a date (YYYY-MM-DD)") from None
+
+
 @router.post("/review")
 def review_submit(
     store: StoreDep,
@@ -523,12 +541,7 @@ def review_submit(
     _check_csrf(principal, csrf_token)
     if "review" not in PERMISSIONS.get(principal.role, frozenset()):
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {principal.role} may not review")
-    expiry: date | None = None
-    if expires:
-        try:
-            expiry = date.fromisoformat(expires)
-        except ValueError:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "expiry must be a date (YYYY-MM-DD)") from None
+    expiry = form_date(expires)
     try:
         dq.decide(
             store, project, purl, decision, actor=principal.email, reason=reason, owner=owner or None, expires=expiry

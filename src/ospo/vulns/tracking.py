@@ -4,19 +4,27 @@ Each check of a project records its findings: a new one is opened with its SLA d
 known one (matched by canonical id or any alias, so a newly imported GHSA for the same CVE
 does not restart the clock) is refreshed; an open one that is no longer found is marked
 fixed. States set by people (accepted risk, not affected) are kept across checks.
+
+Each such state stands on an exception (`ospo.store.exceptions`, or a waiver in the policy
+file) that the finding names: setting the state makes the exception, reopening revokes it,
+and re-evaluation (`apply_waivers_in`) reopens a finding whose exception lapsed or was
+revoked and accepts one that a waiver now covers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ospo.model import OspoError, VulnerabilityMatch
 from ospo.store import Store, VulnerabilityFindingRow
+from ospo.store.exceptions import id_of, new_exception_in, purl_target, ref, revoke_in
+from ospo.store.portfolio import AuditRow, ExceptionRow
 from ospo.vulns.matcher import Finding
 from ospo.vulns.severity import RANK
 from ospo.vulns.sla import (
@@ -31,6 +39,10 @@ from ospo.vulns.sla import (
 
 class FindingNotFound(OspoError):
     """No finding with that project, component and id."""
+
+
+class StateConflict(OspoError):
+    """The finding's state cannot change that way now (the message says what to do instead)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,19 @@ class TrackedFinding:
     owner: str | None
     expires: date | None
     justification: str | None
+    exception: str | None = None
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """What an exception in force says about a finding: its state and who stands behind it."""
+
+    exception: str  # ospo-<id>, or the policy file's waiver id
+    state: FindingState
+    reason: str
+    owner: str
+    expires: date | None
+    justification: str | None = None
 
 
 def _tracked(row: VulnerabilityFindingRow, today: date, sla: SlaPolicy | None = None) -> TrackedFinding:
@@ -80,6 +105,7 @@ def _tracked(row: VulnerabilityFindingRow, today: date, sla: SlaPolicy | None = 
         owner=row.state_owner,
         expires=row.state_expires,
         justification=row.justification,
+        exception=row.exception,
     )
 
 
@@ -197,27 +223,213 @@ def set_state(
     owner: str | None = None,
     expires: date | None = None,
     justification: str | None = None,
+    actor: str = "cli",
+    now: datetime | None = None,
 ) -> TrackedFinding:
-    """Record a decision: accepted risk needs reason, owner and expiry; not-affected a VEX justification."""
-    if state is FindingState.ACCEPTED_RISK and not (reason and owner and expires):
+    """Record a decision: accepted risk needs reason, owner and expiry; not-affected a VEX
+    justification; `OPEN` reopens. One transaction: the state, its exception, the audit."""
+    if state is FindingState.ACCEPTED_RISK and not (reason and reason.strip() and owner and owner.strip() and expires):
         raise OspoError("accepting a risk needs a reason, an owner and an expiry date")
     if state is FindingState.NOT_AFFECTED and justification not in VEX_JUSTIFICATIONS:
         raise OspoError(f"not-affected needs a justification, one of: {', '.join(VEX_JUSTIFICATIONS)}")
+    if state is FindingState.FIXED:
+        raise OspoError("a finding is fixed when a scan no longer finds it; it cannot be set by hand")
     with store.session() as session:
-        rows = session.execute(
-            select(VulnerabilityFindingRow).where(
-                VulnerabilityFindingRow.project == project, VulnerabilityFindingRow.purl == purl
-            )
-        ).scalars()
-        row = next((r for r in rows if vuln_id == r.vuln_id or vuln_id in (r.aliases or ())), None)
-        if row is None:
-            raise FindingNotFound(f"no finding {vuln_id} for {purl} in {project}")
+        return _set_state_in(session, project, purl, vuln_id, state, reason, owner, expires, justification, actor, now)
+
+
+def find_in(session: Session, project: str, purl: str, vuln_id: str) -> VulnerabilityFindingRow:
+    """The finding of `vuln_id` (or an alias of it) in `purl` in `project`."""
+    rows = session.execute(
+        select(VulnerabilityFindingRow).where(
+            VulnerabilityFindingRow.project == project, VulnerabilityFindingRow.purl == purl
+        )
+    ).scalars()
+    row = next((r for r in rows if vuln_id == r.vuln_id or vuln_id in (r.aliases or ())), None)
+    if row is None:
+        raise FindingNotFound(f"no finding {vuln_id} for {purl} in {project}")
+    return row
+
+
+def _set_state_in(
+    session: Session,
+    project: str,
+    purl: str,
+    vuln_id: str,
+    state: FindingState,
+    reason: str | None,
+    owner: str | None,
+    expires: date | None,
+    justification: str | None,
+    actor: str,
+    now: datetime | None,
+) -> TrackedFinding:
+    now = now or datetime.now(UTC)
+    row = find_in(session, project, purl, vuln_id)
+    before = row.state
+    previous = row.exception
+    if state is FindingState.OPEN:
+        if row.state == FindingState.OPEN:
+            return _tracked(row, now.date())
+        if row.state == FindingState.FIXED:
+            raise StateConflict(f"{row.vuln_id} in {purl} is fixed; a scan that finds it again reopens it")
+        _release(session, row, actor, reason or "finding reopened", now)
+        row.state = FindingState.OPEN.value
+        row.state_reason = row.state_owner = row.state_expires = row.justification = row.exception = None
+    else:
+        pattern, versions = purl_target(row.purl)
+        made = new_exception_in(
+            session,
+            kind="vulnerability",
+            scope="project",
+            scope_name=project,
+            purl=pattern,
+            versions=versions,
+            vulnerability=row.vuln_id,
+            finding_state=state.value,
+            justification=justification if state is FindingState.NOT_AFFECTED else None,
+            reason=reason or f"not affected: {justification}",
+            owner=owner or actor,
+            expires=expires,
+            actor=actor,
+            now=now,
+        )
+        if id_of(previous) is not None:
+            _release(session, row, actor, f"superseded by {ref(made.id)}", now, missing_ok=True)
         row.state = state.value
-        row.state_reason = reason
-        row.state_owner = owner
-        row.state_expires = expires
-        row.justification = justification
-        return _tracked(row, datetime.now(UTC).date())
+        row.state_reason = (reason or "").strip() or None  # the exception's says why if nobody did
+        row.state_owner = made.owner
+        row.state_expires = made.expires
+        row.justification = made.justification
+        row.exception = ref(made.id)
+    _audit(session, row, "finding.state", actor, now, before, previous)
+    return _tracked(row, now.date())
+
+
+def _audit(
+    session: Session,
+    row: VulnerabilityFindingRow,
+    action: str,
+    actor: str,
+    now: datetime,
+    before: str,
+    previous: str | None,
+    why: str | None = None,
+) -> None:
+    """An audit entry for a finding whose state changed from `before` (on `previous`)."""
+    details: dict[str, Any] = {
+        "project": row.project,
+        "purl": row.purl,
+        "vulnerability": row.vuln_id,
+        "before": before,
+        "after": row.state,
+        "exception": row.exception,
+        "previous_exception": previous,
+        "reason": row.state_reason,
+        "owner": row.state_owner,
+        "expires": row.state_expires.isoformat() if row.state_expires else None,
+        "justification": row.justification,
+    }
+    if why is not None:
+        details["why"] = why
+    session.add(
+        AuditRow(at=now, actor=actor, action=action, subject=f"{row.project} {row.purl} {row.vuln_id}", details=details)
+    )
+
+
+def _release(
+    session: Session, row: VulnerabilityFindingRow, actor: str, why: str, now: datetime, *, missing_ok: bool = False
+) -> None:
+    """Revoke the store exception a finding's state stands on when it was made for this
+    finding alone (this project, no other finding on it). A wider one, or a policy-file
+    waiver, is refused: it is revoked (or edited) as such. `missing_ok` leaves it be instead."""
+    if row.exception is None:
+        return
+    exception_id = id_of(row.exception)
+    exception = session.get(ExceptionRow, exception_id) if exception_id is not None else None
+    if exception is None or exception.revoked_at is not None:
+        if exception_id is None and not missing_ok:
+            raise StateConflict(f"waived by the policy file's exception {row.exception}: change the policy file")
+        return
+    others = session.execute(
+        select(func.count())
+        .select_from(VulnerabilityFindingRow)
+        .where(VulnerabilityFindingRow.exception == row.exception, VulnerabilityFindingRow.id != row.id)
+    ).scalar_one()
+    if others or (exception.scope, exception.scope_name) != ("project", row.project):
+        if missing_ok:
+            return
+        raise StateConflict(
+            f"exception {row.exception} covers more than this finding ({exception.scope} scope, "
+            f"{others} other finding(s)): revoke it on the exceptions page instead"
+        )
+    revoke_in(session, exception.id, actor=actor, reason=why, now=now)
+
+
+def reopen_backed_by_in(session: Session, reference: str, *, actor: str, why: str, now: datetime) -> int:
+    """Reopen every accepted or not-affected finding standing on exception `reference`."""
+    rows = session.execute(
+        select(VulnerabilityFindingRow).where(
+            VulnerabilityFindingRow.exception == reference,
+            VulnerabilityFindingRow.state.in_((FindingState.ACCEPTED_RISK.value, FindingState.NOT_AFFECTED.value)),
+        )
+    ).scalars()
+    count = 0
+    for row in rows:
+        _reopen(session, row, actor, why, now)
+        count += 1
+    return count
+
+
+def _reopen(session: Session, row: VulnerabilityFindingRow, actor: str, why: str, now: datetime) -> None:
+    before, previous = row.state, row.exception
+    row.state = FindingState.OPEN.value
+    row.state_reason = row.state_owner = row.state_expires = row.justification = row.exception = None
+    _audit(session, row, "finding.reopen", actor, now, before, previous, why)
+
+
+def apply_waivers_in(
+    session: Session,
+    project: str,
+    findings: Iterable[TrackedFinding],
+    waivers: Mapping[tuple[str, str], Waiver],
+    *,
+    actor: str,
+    now: datetime,
+) -> int:
+    """Make `project`'s current findings agree with the waivers in force, keyed by (purl,
+    vulnerability id or alias): a covered finding takes the waiver's state, an accepted or
+    not-affected one whose exception no longer applies (expired, revoked) is open again.
+    States without an exception (set before exceptions were kept) are left as they are."""
+    keys = {(f.purl, f.vuln_id) for f in findings}
+    if not keys:
+        return 0
+    rows = session.execute(select(VulnerabilityFindingRow).where(VulnerabilityFindingRow.project == project)).scalars()
+    changed = 0
+    for row in rows:
+        if (row.purl, row.vuln_id) not in keys or row.state == FindingState.FIXED:
+            continue
+        waiver = next(
+            (w for vid in (row.vuln_id, *(row.aliases or ())) if (w := waivers.get((row.purl, vid))) is not None),
+            None,
+        )
+        if waiver is None:
+            if row.exception is not None and row.state != FindingState.OPEN:
+                _reopen(session, row, actor, f"exception {row.exception} no longer applies (expired or revoked)", now)
+                changed += 1
+            continue
+        if (row.state, row.exception, row.state_expires) == (waiver.state.value, waiver.exception, waiver.expires):
+            continue
+        before, previous = row.state, row.exception
+        row.state = waiver.state.value
+        row.state_reason = waiver.reason[:2000]
+        row.state_owner = waiver.owner[:200]
+        row.state_expires = waiver.expires
+        row.justification = waiver.justification
+        row.exception = waiver.exception
+        _audit(session, row, "finding.state", actor, now, before, previous, f"covered by exception {waiver.exception}")
+        changed += 1
+    return changed
 
 
 def list_findings(
