@@ -258,6 +258,7 @@ def pages(store: Store) -> list[tuple[str, str]]:
         ("vulnerabilities of a component", f"/vulnerabilities?component={quote(vulnerable)}"),
         ("review queue", "/review"),
         ("review queue, a middle page", f"/review?start={middle[2]}"),
+        ("exceptions", "/exceptions"),
         ("search: name", "/search?q=lib12"),
         ("search: purl prefix", f"/search?q={quote(popular[: popular.rindex('/') + 4])}"),
         ("search: licence", "/search?q=gpl"),

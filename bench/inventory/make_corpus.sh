@@ -42,6 +42,16 @@ D=$(npm_project bench-yarn)
  && timeout 900 npx -y yarn@1 install --ignore-scripts --mode update-lockfile --non-interactive >/dev/null 2>&1) \
   && keep "$D" "$CORPUS/yarn" package.json yarn.lock || echo "yarn lock failed"
 
+step "npm package-lock, large (~6,200 entries: the 5,000-package target of issue 2)"
+D=$(npm_project bench-npm-large)
+(cd "$D" && timeout 1800 npm install --package-lock-only --ignore-scripts --no-audit --no-fund --legacy-peer-deps \
+   @angular/cli@17 @babel/core @mui/material@5 @nestjs/cli@10 @storybook/react@7 @vue/cli@5 aws-sdk@2 eslint@8 \
+   firebase@10 gatsby@5 jest@29 react-scripts@5 typescript webpack@5 next@14 @aws-sdk/client-s3 \
+   @aws-sdk/client-dynamodb @aws-sdk/client-lambda expo@50 react-native@0.73 @nrwl/workspace@16 lerna@8 \
+   @docusaurus/core@3 @remix-run/dev@2 nuxt@3 @sveltejs/kit@2 @ionic/cli@7 hardhat@2 truffle@5 \
+   electron-builder@24 @tensorflow/tfjs-node@4 puppeteer@22 playwright@1 cypress@13 karma@6 mocha@10 >/dev/null 2>&1) \
+  && keep "$D" "$CORPUS/npm-large" package.json package-lock.json || echo "large npm lock failed"
+
 # --- pnpm v9: pnpm-lock.yaml ------------------------------------------------------------------
 step "pnpm v9 pnpm-lock.yaml"
 D=$(npm_project bench-pnpm)

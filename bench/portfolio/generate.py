@@ -17,11 +17,11 @@ What it holds, so that every dashboard page has realistic work to do:
   vulnerabilities) so the project, why, SBOM, NOTICE and audit pages have what they read;
 * policy verdicts from the licence (review for weak/strong copyleft, deny for AGPL and
   unknown licences, review for a critical vulnerability), some approved by a reviewer as
-  exceptions (with their audit entries);
+  exceptions (rows of the exceptions table, with their audit entries);
 * OSV advisories (imported through the real importer) for a share of the packages,
   popular ones more often; tracked findings for every affected component of every latest
-  scan, with SLA due dates (many overdue), accepted risks (some expired), not-affected
-  statements, and fixed findings from earlier scans;
+  scan, with SLA due dates (many overdue), accepted risks (some expired) and not-affected
+  statements (each backed by an exception), and fixed findings from earlier scans;
 * an audit log entry per scan, and per-scan summaries as ingest writes them.
 """
 
@@ -36,7 +36,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -57,6 +57,7 @@ from ospo.model import (
 from ospo.model.serialize import to_data
 from ospo.reports.scan_json import scan_from_data
 from ospo.store import normalise_url, open_store
+from ospo.store.exceptions import purl_target, ref
 from ospo.vulns.importer import import_records
 from ospo.vulns.matcher import AdvisoryIndex, match_components
 from ospo.vulns.osv import parse_osv
@@ -238,6 +239,7 @@ def row_counts(plain_url: str) -> dict[str, int]:
         "advisories",
         "advisory_packages",
         "vulnerability_findings",
+        "exceptions",
         "audit_log",
     ]
     with psycopg.connect(plain_url) as conn:
@@ -337,6 +339,7 @@ class _Ids:
         self.scan = 0
         self.finding = 0
         self.audit = 0
+        self.exception = 0
 
     def next_scan(self) -> int:
         self.scan += 1
@@ -349,6 +352,10 @@ class _Ids:
     def next_audit(self) -> int:
         self.audit += 1
         return self.audit
+
+    def next_exception(self) -> int:
+        self.exception += 1
+        return self.exception
 
 
 def _secondary_indexes(conn: psycopg.Connection, tables: list[str]) -> list[tuple[str, str]]:
@@ -364,7 +371,7 @@ def _secondary_indexes(conn: psycopg.Connection, tables: list[str]) -> list[tupl
     ]
 
 
-BIG_TABLES = ["scans", "scan_components", "vulnerability_findings", "audit_log"]
+BIG_TABLES = ["scans", "scan_components", "vulnerability_findings", "audit_log", "exceptions"]
 
 
 def generate(url: str, plain_url: str, spec: Spec) -> Generated:
@@ -438,6 +445,7 @@ def generate(url: str, plain_url: str, spec: Spec) -> Generated:
     projects: list[tuple[Any, ...]] = []
     findings: list[tuple[Any, ...]] = []
     audits: list[tuple[Any, ...]] = []
+    exceptions: list[tuple[Any, ...]] = []
     links = 0
     scan_cols = [
         "id",
@@ -548,9 +556,19 @@ def generate(url: str, plain_url: str, spec: Spec) -> Generated:
                         if full:
                             rv.extend(h.match for h in found)
                     if latest and spec.dashboard and verdict == "review" and prng.random() < 0.15:
+                        # a reviewer's approval: an exception of this version in this project
                         audit_id = ids.next_audit()
-                        exception = f"review-{audit_id}"
                         reason = "used only in an internal tool"
+                        exception = _exception(
+                            ids,
+                            exceptions,
+                            "component",
+                            name,
+                            purl,
+                            reason,
+                            at + timedelta(hours=2),
+                            at + timedelta(days=365),
+                        )
                         audits.append(
                             (
                                 audit_id,
@@ -567,6 +585,7 @@ def generate(url: str, plain_url: str, spec: Spec) -> Generated:
                                         "reason": reason,
                                         "owner": "reviewer@example.test",
                                         "expires": (at + timedelta(days=365)).date().isoformat(),
+                                        "exception": exception,
                                     }
                                 ),
                             )
@@ -694,7 +713,7 @@ def generate(url: str, plain_url: str, spec: Spec) -> Generated:
                 first_seen = _first_seen(dates, sets, project_hits)
                 for purl, (_idx, found, at) in project_hits.items():
                     for h in found:
-                        findings.append(_finding(ids, prng, sla, name, purl, h, first_seen[purl], at, now))
+                        findings.append(_finding(ids, exceptions, prng, sla, name, purl, h, first_seen[purl], at, now))
                 for purl, (found, at) in previous_hits.items():
                     if purl not in project_hits:
                         for h in found:
@@ -718,6 +737,7 @@ def generate(url: str, plain_url: str, spec: Spec) -> Generated:
                                     None,
                                     None,
                                     dates[-1],
+                                    None,
                                 )
                             )
     copy_rows(conn_a, "projects", ["id", "name", "repository_url", "product_id", "team_id", "latest_scan_id"], projects)
@@ -743,9 +763,11 @@ def generate(url: str, plain_url: str, spec: Spec) -> Generated:
             "state_expires",
             "justification",
             "fixed_at",
+            "exception",
         ],
         findings,
     )
+    copy_rows(conn_a, "exceptions", list(EXCEPTION_COLUMNS), exceptions)
     audits.sort(key=lambda a: a[0])
     copy_rows(conn_a, "audit_log", ["id", "at", "actor", "action", "subject", "details"], audits)
     conn_b.commit()
@@ -761,6 +783,7 @@ def generate(url: str, plain_url: str, spec: Spec) -> Generated:
         "scans",
         "vulnerability_findings",
         "audit_log",
+        "exceptions",
     ):
         conn_a.execute(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), GREATEST(1, (SELECT coalesce(max(id), 0) FROM {table})))"
@@ -795,8 +818,68 @@ def _first_seen(
     return out
 
 
+EXCEPTION_COLUMNS = (
+    "id",
+    "kind",
+    "verdict",
+    "purl",
+    "versions",
+    "vulnerability",
+    "finding_state",
+    "justification",
+    "scope",
+    "scope_name",
+    "reason",
+    "owner",
+    "approved_by",
+    "created_at",
+    "expires",
+)
+
+
+def _exception(
+    ids: _Ids,
+    exceptions: list[tuple[Any, ...]],
+    kind: str,
+    project: str,
+    purl: str,
+    reason: str,
+    at: datetime,
+    expires: datetime | date | None,
+    vulnerability: str | None = None,
+    finding_state: str | None = None,
+    justification: str | None = None,
+) -> str:
+    """A waiver kept in the store (as the dashboard's decisions make them); its reference."""
+    pattern, versions = purl_target(purl)
+    exception_id = ids.next_exception()
+    owner = "security@example.test" if kind == "vulnerability" else "reviewer@example.test"
+    until = expires.date() if isinstance(expires, datetime) else expires
+    exceptions.append(
+        (
+            exception_id,
+            kind,
+            "allow",
+            pattern,
+            versions,
+            vulnerability,
+            finding_state,
+            justification,
+            "project",
+            project,
+            reason,
+            owner,
+            owner,
+            at,
+            until,
+        )
+    )
+    return ref(exception_id)
+
+
 def _finding(
     ids: _Ids,
+    exceptions: list[tuple[Any, ...]],
     rng: random.Random,
     sla: SlaPolicy,
     project: str,
@@ -807,13 +890,27 @@ def _finding(
     now: datetime,
 ) -> tuple[Any, ...]:
     r = rng.random()
-    state, reason, owner, expires, justification = "open", None, None, None, None
+    state, reason, owner, expires, justification, exception = "open", None, None, None, None, None
     if r < 0.07:
         state, reason, owner = "accepted-risk", "mitigated by the WAF; upgrade planned", "security@example.test"
         expires = (now + timedelta(days=rng.randint(-30, 180))).date()  # a fifth or so already expired
     elif r < 0.12:
         state, justification = "not-affected", "code_not_reachable"
         reason = "the vulnerable function is never called"
+    if state != "open":
+        exception = _exception(
+            ids,
+            exceptions,
+            "vulnerability",
+            project,
+            purl,
+            reason or "",
+            last_seen,
+            expires,
+            hit.vuln_id,
+            state,
+            justification,
+        )
     return (
         ids.next_finding(),
         project,
@@ -833,4 +930,5 @@ def _finding(
         expires,
         justification,
         None,
+        exception,
     )

@@ -1,6 +1,7 @@
 """The dashboard in a real browser (Debian's Chromium driven by Playwright): log in, go from
 the dashboard to a vulnerable component, approve an exception as a reviewer, and see the
-dashboard change. Every page visited is saved as a screenshot under test-artifacts/.
+dashboard change; declare a finding not affected, see it leave the open findings, and revoke
+that from the exceptions page. Every page visited is saved as a screenshot under test-artifacts/.
 Skips when /usr/bin/chromium is absent (Playwright's own browser download is never used)."""
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def test_reviewer_approves_an_exception_from_the_dashboard(
         ("11-vulnerabilities", "/vulnerabilities"),
         ("12-advisory", f"/advisory?id={CVE}"),
         ("13-license", "/license?expression=MIT"),
+        ("17-exceptions", "/exceptions"),  # the approval above, kept as exception ospo-1
     ]:
         page.goto(dashboard.url + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -133,3 +135,44 @@ def test_a_viewer_sees_no_decision_buttons(dashboard: Dashboard, page: object) -
     expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
     expect(page.get_by_role("button", name="Approve exception")).to_have_count(0)
     shot(page, "16-review-viewer")
+
+
+def test_reviewer_declares_a_finding_not_affected_then_revokes_it(dashboard: Dashboard, page: object) -> None:
+    from playwright.sync_api import Page, expect
+
+    assert isinstance(page, Page)
+    page.goto(dashboard.url + "/")
+    page.get_by_label("E-mail").fill("reviewer@example.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#open-findings")).to_have_text("1")
+
+    page.get_by_role("link", name="pkg:pypi/vulnpkg@1.5.0").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Component vulnpkg")
+    page.get_by_label("Justification (VEX)").select_option("code_not_reachable")
+    page.get_by_label("Detail (optional)").fill("The header parser is never called")
+    shot(page, "18-component-finding-forms")
+    page.get_by_role("button", name="Not affected").click()
+    expect(page.locator("td.finding-state")).to_contain_text("not-affected (code not reachable)")
+    expect(page.get_by_role("button", name="Reopen")).to_be_visible()
+    shot(page, "19-component-not-affected")
+
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.locator("#open-findings")).to_have_text("0")
+    expect(page.get_by_text("No open vulnerability findings.")).to_be_visible()
+    shot(page, "20-dashboard-not-affected")
+
+    page.get_by_role("link", name="Exceptions", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Exceptions")
+    row = page.locator("tr#ospo-1")
+    expect(row).to_contain_text("not affected (code not reachable)")
+    expect(row).to_contain_text("The header parser is never called")
+    shot(page, "21-exceptions")
+    page.get_by_label("Why revoke ospo-1").fill("It is reachable through the upload endpoint")
+    page.get_by_role("button", name="Revoke ospo-1").click()
+    expect(page.locator("#ended-count")).to_have_text("1")
+    expect(page.locator("tr#ospo-1")).to_contain_text("revoked")
+    shot(page, "22-exceptions-revoked")
+
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.locator("#open-findings")).to_have_text("1")

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from ospo.service.pages import router
+from ospo.service.pages_exceptions import router as exceptions_router
 
 from .conftest import Dashboard
 from .seed import CVE, GPL, PASSWORD, VULNERABLE
@@ -29,6 +30,7 @@ PAGES = [
     "/search?q=vulnpkg",
     "/search.json?q=vulnpkg",
     "/review",
+    "/exceptions",
     "/export/components.csv?project=shop-web",
     "/export/review.csv",
     "/export/vulnerabilities.csv",
@@ -36,6 +38,8 @@ PAGES = [
     "/export/notice.html?project=shop-web",
     "/export/audit.html?project=shop-web",
 ]
+
+POSTED = {"/findings/state", "/exceptions/revoke"}  # forms only (tests/dashboard/test_exceptions_pages.py)
 
 
 def logged_in(dashboard: Dashboard, role: str) -> tuple[httpx.Client, str]:
@@ -56,8 +60,8 @@ def logged_in(dashboard: Dashboard, role: str) -> tuple[httpx.Client, str]:
 
 
 def test_every_page_route_is_listed_here() -> None:
-    paths = {getattr(r, "path", "") for r in router.routes}
-    listed = {p.split("?")[0] for p in PAGES} | {"/login", "/logout", "/static/{name}"}
+    paths = {getattr(r, "path", "") for r in (*router.routes, *exceptions_router.routes)}
+    listed = {p.split("?")[0] for p in PAGES} | {"/login", "/logout", "/static/{name}"} | POSTED
     assert paths == listed
 
 
@@ -180,7 +184,7 @@ def test_a_reviewer_approves_and_denies_and_the_audit_log_says_so(dashboard: Das
     assert "not reachable" in review and "GPL in a distributed product" in review and "2030-01-01" in review
     rows = list(csv.DictReader(io.StringIO(client.get("/export/components.csv?project=shop-web").text)))
     vuln = next(r for r in rows if r["purl"] == VULNERABLE)
-    assert vuln["verdict"] == "allow" and vuln["exception"].startswith("review-")
+    assert vuln["verdict"] == "allow" and vuln["exception"].startswith("ospo-")
     audit = client.get("/export/audit.html?project=shop-web").text
     assert vuln["exception"] in audit
     from ospo.store import open_store

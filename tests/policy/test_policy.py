@@ -173,6 +173,12 @@ def test_vulnerability_gate_and_allow_list() -> None:
         ("version: 2\n", 1, "not supported"),
         ("version: 1\nlicenses: [\n", 3, "not valid YAML"),
         ("version: 1\nlicenses:\n  ids:\n    MIT: {distributed: allow}\n", 4, "missing"),
+        ("version: 1\nvulnerabilities:\n  fail_on: high\n  sla:\n    critical: soon\n", 5, "not a number of days"),
+        ("version: 1\nvulnerabilities:\n  sla:\n    high: -3\n", 4, "not a number of days"),
+        ("version: 1\nvulnerabilities:\n  sla:\n    high: 40000\n", 4, "0 to 36500"),
+        ("version: 1\nvulnerabilities:\n  sla:\n    urgent: 3\n", 4, "unknown key 'urgent'"),
+        ("version: 1\nvulnerabilities:\n  sla: 7\n", 3, "vulnerabilities.sla must be a mapping"),
+        ("version: 1\nvulnerabilities:\n  sla:\n    low: [1]\n", 4, "must be a single value"),
     ],
 )
 def test_bad_policies_name_the_line(text: str, line: int, fragment: str) -> None:

@@ -54,13 +54,28 @@ def scan_json(*versions: str) -> dict[str, Any]:
     return {"ospo_scan_version": 1, **to_data(result)}
 
 
-def routes() -> list[tuple[str, str, str | None]]:
-    """Every API route with the permission it demands, cross-checked against the app's OpenAPI."""
-    out = []
-    for route in router.routes:
+def api_routes(routes: list[Any], prefix: str = "") -> list[tuple[str, APIRoute]]:
+    """(full path, route) of every APIRoute, also those of routers included into the API's
+    router (FastAPI keeps an included router as one entry holding the original router)."""
+    out: list[tuple[str, APIRoute]] = []
+    for route in routes:
         if isinstance(route, APIRoute):
-            for method in route.methods:
-                out.append((method, route.path, route_permission(route)))
+            out.append((prefix + route.path, route))
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            out.extend(api_routes(included.routes, prefix + route.include_context.prefix))
+    return out
+
+
+def routes() -> list[tuple[str, str, str | None]]:
+    """Every API route with the permission it demands, cross-checked against the app's OpenAPI.
+
+    Routers included in the `/api/v1` router (api_decisions, api_portfolio) are walked too
+    (`api_routes`)."""
+    out = []
+    for path, route in api_routes(router.routes):
+        for method in route.methods:
+            out.append((method, path, route_permission(route)))
     served = {
         (method.upper(), path) for path, ops in create_app("sqlite://").openapi()["paths"].items() for method in ops
     }
@@ -90,7 +105,19 @@ def test_every_route_refuses_the_unauthenticated_and_the_wrong_role(service: Ser
                 response = client.request(method, url, json={})
                 assert response.status_code == 403, (method, path, role, response.status_code)
         checked += 1
-    assert checked >= 8  # every protected route was enumerated from the app
+    assert checked >= 13  # every protected route was enumerated from the app, the included routers' too
+
+
+def test_every_read_route_refuses_a_token_not_scoped_to_read(service: Service) -> None:
+    with service.client("admin") as admin:
+        made = admin.post("/api/v1/tokens", json={"email": "admin@example.test", "name": "ci", "scopes": ["upload"]})
+        token = made.json()["token"]
+    reads = [(m, p) for m, p, permission in routes() if permission == "read"]
+    assert ("GET", "/api/v1/findings") in reads and ("GET", "/api/v1/products/{product_id}") in reads
+    with httpx.Client(base_url=service.url, headers={"Authorization": f"Bearer {token}"}) as upload_only:
+        for method, path in reads:
+            response = upload_only.request(method, concrete(path), json={})
+            assert response.status_code == 403, (method, path, response.status_code)
 
 
 def test_health_is_public(service: Service) -> None:
@@ -114,6 +141,15 @@ def test_upload_then_where(service: Service) -> None:
             params={"purl": "pkg:maven/org.apache.logging.log4j/log4j-core", "range": "<2.17.1"},
         ).json()
         assert [(h["project"], h["product"], h["version"]) for h in found["hits"]] == [("billing", "Billing", "2.14.1")]
+        assert (found["total"], found["projects"], found["products"], found["next_offset"]) == (1, 1, 1, None)
+        # paged: every page carries the figures of the whole answer
+        purl = "pkg:maven/org.apache.logging.log4j/log4j-core"
+        first = viewer.get("/api/v1/where", params={"purl": purl, "limit": 1}).json()
+        assert (first["total"], first["next_offset"], [h["project"] for h in first["hits"]]) == (2, 1, ["billing"])
+        assert [(v["version"], v["places"]) for v in first["versions"]] == [("2.14.1", 1), ("2.17.1", 1)]
+        second = viewer.get("/api/v1/where", params={"purl": purl, "limit": 1, "offset": 1}).json()
+        assert (second["next_offset"], [h["project"] for h in second["hits"]]) == (None, ["shop"])
+        assert viewer.get("/api/v1/where", params={"purl": purl, "limit": 0}).status_code == 422
         assert viewer.post("/api/v1/scans", params={"project": "x"}, json=scan_json("1.0")).status_code == 403
         assert viewer.get("/api/v1/summary").json()["projects"] == 2
         assert [p["name"] for p in viewer.get("/api/v1/projects").json()] == ["billing", "shop"]

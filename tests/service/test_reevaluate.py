@@ -25,24 +25,12 @@ from ospo.service.reevaluate import (
 )
 from ospo.service.sbom_import import import_sbom
 from ospo.store import Store, VulnerabilityFindingRow
-from ospo.store.portfolio import AuditRow, ComponentRow, ScanComponentRow, ScanRow
+from ospo.store.portfolio import AuditRow, ScanRow
 from ospo.vulns.tracking import list_findings
+from support import ALLOW_PERMISSIVE, DENY_MIT, import_demo_advisory, verdicts
 from support import SUPPLIER_SBOM as SMALL
-from support import import_demo_advisory
 
-DENY_MIT = "version: 1\nlicenses:\n  default: review\n  unknown: review\n  categories:\n    permissive: allow\n  ids:\n    MIT: deny\n"
-ALLOW_PERMISSIVE = DENY_MIT.replace("    MIT: deny\n", "    WTFPL: review\n")
 Service = Any
-
-
-def verdicts(store: Store, project_scan: int) -> dict[str, str | None]:
-    with store.session() as session:
-        rows = session.execute(
-            select(ComponentRow.purl, ScanComponentRow.verdict)
-            .join(ComponentRow, ComponentRow.id == ScanComponentRow.component_id)
-            .where(ScanComponentRow.scan_id == project_scan)
-        ).all()
-    return dict(rows)
 
 
 @pytest.fixture

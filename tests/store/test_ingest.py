@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
@@ -21,7 +22,7 @@ from ospo.policy.ranges import in_range, natural_compare, parse_range
 from ospo.store import Store
 from ospo.store.ingest import base_purl, ingest_scan
 from ospo.store.portfolio import AuditRow, ComponentRow, ScanComponentRow, ScanRow
-from ospo.store.queries import portfolio_summary, trends, where
+from ospo.store.queries import WhereHit, portfolio_summary, trends, where, where_rows
 
 
 def comp(eco: str, ns: str | None, name: str, version: str, scope: Scope = Scope.RUNTIME) -> Component:
@@ -88,6 +89,28 @@ def test_where_answers_from_latest_scans_with_version_ranges(portfolio_store: St
     prefix = where(portfolio_store, "pkg:maven/org.apache.logging")
     assert {h.purl for h in prefix} == {LOG4J_OLD.purl, LOG4J_NEW.purl}
     assert where(portfolio_store, "pkg:npm/nothing") == []
+
+
+def test_where_answer_is_whole_sorted_and_typed_alike_on_both_databases(portfolio_store: Store) -> None:
+    # 1,200 versions of one package: more ids than one SQLite statement takes.
+    many = [replace(comp("npm", None, "left-pad", f"1.0.{i}"), direct=i % 2 == 0) for i in range(1200)]
+    projects = {"zeta": None, "alpha": "Product B", "beta": "Product A", "gamma": None}
+    for i, (project, product) in enumerate(projects.items()):
+        ingest_scan(portfolio_store, result(*many[i * 300 : (i + 1) * 300]), project, product=product)
+    answer = where_rows(portfolio_store, "pkg:npm/left-pad")
+    assert len(answer) == 1200 and answer.project_count() == 4 and answer.product_count() == 2
+    hits = answer.hits()
+    assert all(type(h) is WhereHit for h in hits)
+    # no product first, then by product, project and purl, the same on either database
+    order = [(h.product or "", h.project, h.purl) for h in hits]
+    assert order == sorted(order)
+    assert [h.project for h in hits[::300]] == ["gamma", "zeta", "beta", "alpha"]
+    assert {type(h.scanned_at).__name__ for h in hits} == {"datetime"}
+    assert {h.direct for h in hits} == {True, False} and {h.scope for h in hits} == {"runtime"}
+    direct = {h.purl: h.direct for h in hits}
+    assert direct[many[0].purl] is True and direct[many[1].purl] is False
+    assert len(answer.versions()) == 1200 and {n for _p, _v, n in answer.versions()} == {1}
+    assert [h.purl for h in answer.hits(offset=1195, limit=10)] == [h.purl for h in hits[1195:]]
 
 
 def test_summary_and_trends(portfolio_store: Store) -> None:

@@ -96,6 +96,7 @@ def test_states_accepted_risk_and_not_affected(store: Store, osv_fixtures: Path)
         reason="not reachable from the API",
         owner="alice",
         expires=date(2026, 3, 1),
+        now=t0,  # an accepted risk must end in the future of the day it is accepted
     )
     assert accepted.state == "accepted-risk" and accepted.vuln_id == "CVE-2099-0005"
     with pytest.raises(OspoError, match="justification"):
@@ -115,3 +116,85 @@ def test_states_accepted_risk_and_not_affected(store: Store, osv_fixtures: Path)
     # acceptance lapses: the finding is open and overdue again, first in the list
     april = list_findings(store, "svc", today=date(2026, 4, 1))
     assert [(r.vuln_id, r.effective_state, r.overdue) for r in april] == [("CVE-2099-0005", "open", True)]
+
+
+def test_policy_file_windows_sit_between_defaults_and_overrides() -> None:
+    from ospo.policy import load_policy, parse_policy
+    from ospo.policy.schema import SLA_SEVERITIES
+    from ospo.vulns.sla import DEFAULT_WINDOWS
+
+    assert set(SLA_SEVERITIES) == set(DEFAULT_WINDOWS)  # the schema accepts exactly what sla.py knows
+    assert load_policy().sla == DEFAULT_WINDOWS  # the default policy documents the defaults
+    policy = parse_policy("version: 1\nvulnerabilities:\n  sla:\n    critical: 2\n    low: never\n    high: 0\n")
+    assert policy.sla == {"critical": 2, "low": None, "high": 0}
+    windows = SlaPolicy.from_overrides(env={}, base=policy.sla)
+    assert (windows.window("critical"), windows.window("low"), windows.window("medium")) == (2, None, 90)
+    stacked = SlaPolicy.from_overrides(["critical=1"], env={"OSPO_SLA": "critical=5,medium=10"}, base=policy.sla)
+    assert (stacked.window("critical"), stacked.window("medium"), stacked.window("high")) == (1, 10, 0)
+
+
+def test_due_dates_follow_the_windows_in_force(store: Store, osv_fixtures: Path) -> None:
+    demo = component("pypi", "demo-pkg", "1.1.0", "requirements.txt")
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    record_findings(store, "app", _findings(osv_fixtures, demo), now=t0)
+    assert {t.vuln_id: t.due for t in list_findings(store, "app")}["CVE-2099-0001"] == date(2026, 1, 8)
+    # the organisation gives criticals 2 days now: a known finding's due date is recomputed
+    # from when it was first seen, on the next check and in any listing that asks for it
+    strict = SlaPolicy.from_overrides(env={}, base={"critical": 2})
+    viewed = list_findings(store, "app", today=date(2026, 1, 5), sla=strict)
+    assert {t.vuln_id: (t.due, t.overdue) for t in viewed}["CVE-2099-0001"] == (date(2026, 1, 3), True)
+    record_findings(store, "app", _findings(osv_fixtures, demo), strict, now=t0 + timedelta(days=4))
+    stored = {t.vuln_id: t for t in list_findings(store, "app", today=date(2026, 1, 5))}
+    assert stored["CVE-2099-0001"].due == date(2026, 1, 3) and stored["CVE-2099-0001"].first_seen.date() == t0.date()
+
+
+def test_with_sla_dates_matches_and_finds_the_overdue_by_alias(store: Store, osv_fixtures: Path) -> None:
+    from dataclasses import replace
+
+    from ospo.vulns.tracking import with_sla
+
+    demo = component("pypi", "demo-pkg", "1.1.0", "requirements.txt")
+    found = _findings(osv_fixtures, demo)
+    record_findings(store, "app", found, now=datetime(2026, 1, 1, tzinfo=UTC))
+    matches = [f.to_match() for f in found]
+    # the same advisory reported under its GHSA id keeps the CVE's clock
+    aliased = [
+        replace(m, advisory=replace(m.advisory, id="GHSA-aaaa-bbbb-cccc", aliases=("CVE-2099-0001",)))
+        for m in matches
+        if m.advisory.id == "CVE-2099-0001"
+    ]
+    tracked = list_findings(store, "app", include_closed=True)
+    dated, overdue = with_sla([*matches, *aliased], tracked, SlaPolicy(), date(2026, 1, 20))
+    due = {(m.advisory.id, m.due) for m in dated}
+    assert ("CVE-2099-0001", "2026-01-08") in due and ("GHSA-aaaa-bbbb-cccc", "2026-01-08") in due
+    assert (demo.purl, "GHSA-aaaa-bbbb-cccc") in overdue and (demo.purl, "CVE-2099-0001") in overdue
+    # a finding nobody tracks yet is due from today, and not overdue
+    fresh, none_overdue = with_sla(matches, [], SlaPolicy(), date(2026, 1, 20))
+    assert {m.due for m in fresh if m.advisory.severity == "critical"} == {"2026-01-27"} and not none_overdue
+
+
+def test_scan_dates_and_gates_with_the_policy_windows(store: Store, osv_fixtures: Path, tmp_path: Path) -> None:
+    from ospo.scan import ScanOptions, scan
+
+    tree = tmp_path / "app"
+    tree.mkdir()
+    (tree / "requirements.txt").write_text("demo-pkg==1.1.0\n")
+    demo = component("pypi", "demo-pkg", "1.1.0", "requirements.txt")
+    # the store tracks the critical finding since New Year (in some project)
+    record_findings(store, "app", _findings(osv_fixtures, demo), now=datetime(2026, 1, 1, tzinfo=UTC))
+    url = store.engine.url.render_as_string(hide_password=False)
+
+    def run(policy: str) -> tuple[dict[str, str | None], str]:
+        (tree / "ospo-policy.yml").write_text(policy)
+        options = ScanOptions(
+            offline=True, licenses=False, advisories=(osv_fixtures / "db",), store_url=url, today=date(2026, 1, 5)
+        )
+        result = scan(tree, options).result
+        decision = next(d for d in result.decisions if d.subject == demo.purl)
+        return {m.advisory.id: m.due for m in result.vulnerabilities}, decision.verdict.value
+
+    gate = "version: 1\nlicenses:\n  unknown: allow\nvulnerabilities:\n  fail_on_overdue: true\n"  # no severity gate
+    due, verdict = run(gate)  # default windows: critical due 2026-01-08, not overdue on the 5th
+    assert due["CVE-2099-0001"] == "2026-01-08" and verdict == "allow"
+    due, verdict = run(gate + "  sla:\n    critical: 3\n")  # the policy's 3 days: due the 4th, overdue
+    assert due["CVE-2099-0001"] == "2026-01-04" and verdict == "deny"

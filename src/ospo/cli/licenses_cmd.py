@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from enum import StrEnum
-from importlib import metadata
 from pathlib import Path
 from typing import Annotated
 
@@ -57,13 +56,10 @@ def licenses(
 
         write_output(licenses_to_json(scan, category_of), output)
     else:
+        from ospo._version import VERSION
         from ospo.sbom.licenses_spdx import licenses_to_spdx_json
 
-        try:
-            version = metadata.version("ospo")
-        except metadata.PackageNotFoundError:
-            version = "0"
-        write_output(licenses_to_spdx_json(scan, tool_version=version), output)
+        write_output(licenses_to_spdx_json(scan, tool_version=VERSION), output)
     for problem in scan.problems:
         err_console.print(f"[yellow]warning:[/] {problem}", highlight=False)
     if any(p.kind in ("parse", "unreadable") for p in scan.problems):

@@ -9,8 +9,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ospo.cli import exitcodes
 from ospo.cli.output import err_console
@@ -122,6 +120,9 @@ def where(
     database: DatabaseOption = None,
 ) -> None:
     """Every product, release and project that ships a component (answered from the store)."""
+    from rich.console import Console
+    from rich.table import Table
+
     from ospo.model import OspoError
     from ospo.policy.ranges import RangeError, in_range, parse_range
     from ospo.store.queries import where as where_query

@@ -6,10 +6,31 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
-err_console = Console(stderr=True, soft_wrap=True)  # messages stay on one line for logs and greps
+
+class _StderrConsole:
+    """Rich's stderr console, made on first use: importing rich.console is ~15 ms of every
+    command's start, and most runs of `ospo inventory` print nothing to stderr."""
+
+    def __init__(self) -> None:
+        self._console: Console | None = None
+
+    def get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, soft_wrap=True)  # one line per message, for logs and greps
+        return self._console
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        self.get().print(*objects, **kwargs)
+
+
+err_console = _StderrConsole()
 
 
 def write_output(text: str, output: Path | None) -> None:

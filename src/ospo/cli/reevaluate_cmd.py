@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ospo.cli import exitcodes
 from ospo.cli.output import err_console
@@ -32,6 +30,9 @@ def reevaluate(
     changed. Exit 0 when done, 2 when the policy cannot be read, 3 when some stored scans
     could not be re-evaluated.
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from ospo.policy import PolicyError
     from ospo.service.reevaluate import load_service_policy, reevaluate_if_changed
     from ospo.store import open_store

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ospo.cli import exitcodes
 from ospo.cli.output import err_console, write_output
@@ -38,6 +36,8 @@ _SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
 def run_scan_with_progress(path: Path, options: object, quiet: bool) -> object:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from ospo.scan import ScanOptions, scan
 
     assert isinstance(options, ScanOptions)
@@ -49,7 +49,7 @@ def run_scan_with_progress(path: Path, options: object, quiet: bool) -> object:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err_console,
+        console=err_console.get(),
         transient=True,
     ) as bar:
         tasks: dict[str, object] = {}
@@ -150,13 +150,18 @@ def scan(
             err_console.print(f"[red]upload failed:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exitcodes.UPLOAD_FAILED) from None
         state = "stored" if sent.created else "already stored"
+        judged = f"; the service's verdict: {sent.verdict}" if sent.verdict else ""
         err_console.print(
-            f"uploaded: {state} as scan {sent.scan_id} of {project} at {upload}", highlight=False, soft_wrap=True
+            f"uploaded: {state} as scan {sent.scan_id} of {project} at {upload}{judged}",
+            highlight=False,
+            soft_wrap=True,
         )
     raise typer.Exit(exit_code(outcome, fail_on))
 
 
 def write_format(outcome: object, format: ScanFormat, output: Path | None, path: Path, show_allowed: bool) -> None:
+    from rich.console import Console
+
     from ospo.scan import ScanOutcome
 
     assert isinstance(outcome, ScanOutcome)

@@ -26,6 +26,8 @@ class Uploaded:
     created: bool
     components: int
     location: str
+    verdict: str | None = None  # the service's verdict under its own policy (older services: None)
+    vulnerabilities: int = 0
 
 
 def _detail(response: httpx.Response) -> str:
@@ -79,8 +81,15 @@ def upload_scan(
         raise UploadError(f"the service answered {status}: {_detail(response)}")
     try:
         body = response.json()
+        verdict = body.get("verdict")
         return Uploaded(
-            int(body["scan_id"]), int(body["project_id"]), bool(body["created"]), int(body["components"]), url
+            int(body["scan_id"]),
+            int(body["project_id"]),
+            bool(body["created"]),
+            int(body["components"]),
+            url,
+            str(verdict) if verdict is not None else None,
+            int(body.get("vulnerabilities") or 0),
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UploadError(f"the service's answer is not an ospo ingest response: {exc}") from None

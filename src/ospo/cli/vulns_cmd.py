@@ -8,16 +8,17 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from ospo.cli import exitcodes
 from ospo.cli.output import err_console, write_output
 from ospo.model import OspoError, VulnerabilityMatch
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+    from rich.table import Table
 
 vulns_app = typer.Typer(
     name="vulns",
@@ -80,12 +81,16 @@ def _open(database: str | None) -> Any:
         raise typer.Exit(exitcodes.USAGE) from None
 
 
-def _policy(sla: list[str] | None) -> Any:
+def _policy(sla: list[str] | None, root: Path, policy_file: Path | None) -> Any:
+    """The SLA windows: the policy file's (as `ospo scan` finds it), then OSPO_SLA, then --sla."""
+    from ospo.policy import PolicyError, load_policy
+    from ospo.scan.pipeline import find_policy
     from ospo.vulns.sla import SlaConfigError, SlaPolicy
 
     try:
-        return SlaPolicy.from_overrides(sla or ())
-    except SlaConfigError as exc:
+        windows = load_policy(find_policy(root, policy_file)).sla
+        return SlaPolicy.from_overrides(sla or (), base=windows)
+    except (SlaConfigError, PolicyError) as exc:
         err_console.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(exitcodes.USAGE) from None
 
@@ -96,6 +101,8 @@ def import_cmd(
     database: DatabaseOpt = None,
 ) -> None:
     """Import OSV advisories; only new or later-modified records are written."""
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
     from ospo.vulns.importer import ImportFailed, import_source
 
     store = _open(database)
@@ -103,7 +110,7 @@ def import_cmd(
         TextColumn("importing"),
         TextColumn("{task.completed} records"),
         TimeElapsedColumn(),
-        console=err_console,
+        console=err_console.get(),
         transient=True,
     ) as bar:
         task = bar.add_task("import", total=None)
@@ -134,6 +141,8 @@ def sync_cmd(
     database: DatabaseOpt = None,
 ) -> None:
     """Download and import OSV's all.zip per ecosystem, skipping unchanged ones (ETag)."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
     from ospo.vulns.sync import DEFAULT_BASE_URL, SyncFailed, sync_ecosystem
 
     store = _open(database)
@@ -145,7 +154,7 @@ def sync_cmd(
             BarColumn(),
             DownloadColumn(),
             TimeElapsedColumn(),
-            console=err_console,
+            console=err_console.get(),
             transient=True,
         ) as bar:
             task = bar.add_task("download", total=None)
@@ -195,6 +204,10 @@ def check_cmd(
     record: Annotated[bool, typer.Option("--record/--no-record", help="Track findings in the database.")] = True,
     database: DatabaseOpt = None,
     sla: SlaOpt = None,
+    policy_file: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Policy file whose vulnerabilities.sla sets the windows (as for `ospo scan`)."),
+    ] = None,
 ) -> None:
     """Match the inventory of PATH against the imported advisories (offline)."""
     from ospo.inventory import build_inventory
@@ -204,7 +217,7 @@ def check_cmd(
     if not path.exists():
         err_console.print(f"[red]error:[/] {path} does not exist")
         raise typer.Exit(exitcodes.USAGE)
-    policy = _policy(sla)
+    policy = _policy(sla, path, policy_file)
     store = _open(database)
     inventory = build_inventory(str(path))
     result = match_inventory(inventory, store)
@@ -284,6 +297,8 @@ _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cya
 
 
 def _print_check_table(matches: list[VulnerabilityMatch], result: Any, output: Path | None) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{len(matches)} vulnerabilities in {result.checked} components checked")
     for col in ("severity", "id", "package", "fixed in", "upgrade to", "due", "state"):
         table.add_column(col, overflow="fold", min_width=10 if col == "due" else None)
@@ -303,6 +318,8 @@ def _print_check_table(matches: list[VulnerabilityMatch], result: Any, output: P
 
 
 def _emit(table: Table, output: Path | None) -> None:
+    from rich.console import Console
+
     if output is None:
         Console().print(table)
     else:
@@ -319,6 +336,8 @@ def list_cmd(
     database: DatabaseOpt = None,
 ) -> None:
     """Tracked findings, overdue first, with due dates and states."""
+    from rich.table import Table
+
     from ospo.vulns.tracking import list_findings
 
     if format not in ("table", "json"):

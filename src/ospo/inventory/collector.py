@@ -347,21 +347,29 @@ def _find_pin(
             if len(candidates) == 1:
                 return candidates[0]
 
-            def preference(purl: str) -> tuple[int, int, int, str]:
+            def placement(purl: str) -> tuple[int, int]:
                 pin = by_purl.get(purl)
                 if pin is None:
-                    return (1, 3, 1, purl)
+                    return (1, 3)
                 nearness = _installed_nearness(pin, posixpath.dirname(near)) if near else 0
-                rank = 0 if pin.direct else (1 if pin.direct is None else 2)
-                if (comp.declared_range and pin.declared_range == comp.declared_range) or _satisfies(
-                    pin, comp.declared_range
-                ):
-                    same_range = 0
-                else:
-                    same_range = 1
-                return (nearness, rank, same_range, purl)
+                return (nearness, 0 if pin.direct else (1 if pin.direct is None else 2))
 
-            return min(candidates, key=preference)
+            def range_mismatch(purl: str) -> int:
+                pin = by_purl.get(purl)
+                if pin is None:
+                    return 1
+                if comp.declared_range and pin.declared_range == comp.declared_range:
+                    return 0
+                return 0 if _satisfies(pin, comp.declared_range) else 1
+
+            # The declared range is consulted only between copies that placement cannot
+            # tell apart: judging it needs univers, whose import alone is ~50 ms.
+            ranked = {purl: placement(purl) for purl in candidates}
+            first = min(ranked.values())
+            tied = [purl for purl in candidates if ranked[purl] == first]
+            if len(tied) == 1:
+                return tied[0]
+            return min(tied, key=lambda purl: (range_mismatch(purl), purl))
         if not folder:
             return None
         folder = posixpath.dirname(folder)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 
-from ospo.model import FileLicenses, MatchKind, PackageLicenses
+from ospo.model import FileLicenses, MatchKind, PackageLicenses, ParseError
+from ospo.walk import load_toml
 
 LICENSE_FILE = re.compile(r"^(licen[cs]e|copying|copyright|unlicen[cs]e|notice|legal|mit-license)([-._].*)?$", re.I)
 README_FILE = re.compile(r"^readme([-._].*)?$", re.I)
@@ -46,7 +46,7 @@ def _metadata_value(name: str, raw: bytes) -> str | None:
                 value = value.get("type")
             return value.strip() if isinstance(value, str) and value.strip() else None
         if name in ("pyproject.toml", "Cargo.toml"):
-            doc = tomllib.loads(text)
+            doc = load_toml(name, text)
             section = doc.get("project" if name == "pyproject.toml" else "package", {})
             value = section.get("license") if isinstance(section, dict) else None
             if isinstance(value, dict):
@@ -54,7 +54,7 @@ def _metadata_value(name: str, raw: bytes) -> str | None:
             return value.strip() if isinstance(value, str) and value.strip() else None
         match = re.search(r"^license\s*=\s*(.+)$", text, re.M)
         return match.group(1).strip() if match else None
-    except (ValueError, tomllib.TOMLDecodeError):
+    except (ValueError, ParseError):
         return None
 
 

@@ -44,6 +44,8 @@ class PolicyReport:
     decisions: list[PolicyDecision] = field(default_factory=list)
     expired_exceptions: list[PolicyException] = field(default_factory=list)
     unused_exceptions: list[PolicyException] = field(default_factory=list)
+    # (purl, advisory id or alias) -> the waiver that accepted that vulnerability there
+    waived_vulnerabilities: dict[tuple[str, str], PolicyException] = field(default_factory=dict)
 
     @property
     def verdict(self) -> Verdict:
@@ -83,10 +85,21 @@ class Evaluator:
         self.compare_for = compare_for or (lambda _eco: natural_compare)
         self.overdue = overdue or (lambda _m: False)
         self._used_exceptions: set[str] = set()
+        self._license_verdicts: dict[tuple[str | None, str], LicenseVerdict] = {}
+        self.waived_vulnerabilities: dict[tuple[str, str], PolicyException] = {}
+        self.expired_vulnerability_waivers: dict[str, PolicyException] = {}
 
     # -- licences ---------------------------------------------------------------------------
 
     def license_verdict(self, expression: str | None, distribution: str) -> LicenseVerdict:
+        """The verdict on a licence expression; remembered, as thousands of components share a few."""
+        key = (expression, distribution)
+        known = self._license_verdicts.get(key)
+        if known is None:
+            known = self._license_verdicts[key] = self._license_verdict(expression, distribution)
+        return known
+
+    def _license_verdict(self, expression: str | None, distribution: str) -> LicenseVerdict:
         if expression is None or not expression.strip() or expression.strip().lower() in _UNKNOWN_KEYS:
             v = self.policy.unknown.for_distribution(distribution)
             return LicenseVerdict(v, (f"licence unknown: {v.value} (licenses.unknown)",), "licenses.unknown")
@@ -195,13 +208,31 @@ class Evaluator:
         self, component: Component, license_expr: str | None, distribution: str
     ) -> tuple[PolicyException | None, PolicyException | None]:
         """(active waiver, expired waiver) that match the component."""
+
+        def fits(exc: PolicyException) -> bool:
+            if exc.vulnerability is not None:
+                return False
+            return not exc.license or (license_expr is not None and exc.license in license_expr)
+
+        return self._waiver(component, distribution, fits)
+
+    def _vulnerability_waiver(
+        self, component: Component, match: VulnerabilityMatch, distribution: str
+    ) -> tuple[PolicyException | None, PolicyException | None]:
+        """(active waiver, expired waiver) naming this vulnerability (by id or alias) here."""
+        ids = {match.advisory.id.upper(), *(a.upper() for a in match.advisory.aliases)}
+        return self._waiver(
+            component, distribution, lambda exc: exc.vulnerability is not None and exc.vulnerability.upper() in ids
+        )
+
+    def _waiver(
+        self, component: Component, distribution: str, fits: Callable[[PolicyException], bool]
+    ) -> tuple[PolicyException | None, PolicyException | None]:
         active = expired = None
         for exc in self.policy.exceptions:
-            if distribution not in exc.distributions:
+            if distribution not in exc.distributions or not fits(exc):
                 continue
             if not self._matches(exc.purl, exc.versions, component):
-                continue
-            if exc.license and (license_expr is None or exc.license not in license_expr):
                 continue
             if exc.expires is not None and exc.expires < self.today:
                 expired = expired or exc
@@ -243,6 +274,21 @@ class Evaluator:
         gate = self.policy.fail_on_severity
         for match in vulnerabilities:
             sev = match.advisory.severity
+            accepted, lapsed = self._vulnerability_waiver(component, match, distribution)
+            if accepted is not None:
+                reasons.append(
+                    f"{match.advisory.id} ({sev}) waived by exception {accepted.id} "
+                    f"(owner {accepted.owner}, until {accepted.expires}): {accepted.reason}"
+                )
+                self._used_exceptions.add(accepted.id)
+                for vid in (match.advisory.id, *match.advisory.aliases):
+                    self.waived_vulnerabilities[(component.purl, vid)] = accepted
+                continue
+            if lapsed is not None:
+                reasons.append(
+                    f"exception {lapsed.id} for {match.advisory.id} expired on {lapsed.expires}; not applied"
+                )
+                self.expired_vulnerability_waivers[lapsed.id] = lapsed
             if gate is not None and _SEVERITY_RANK.get(sev, 0) >= _SEVERITY_RANK[gate] and _SEVERITY_RANK[gate] > 0:
                 verdict = Verdict.DENY
                 rule = "vulnerabilities.fail_on"
@@ -306,7 +352,9 @@ def evaluate(
         report.decisions.append(decision)
         if waiver is not None:
             expired[waiver.id] = waiver
+    expired.update(evaluator.expired_vulnerability_waivers)
     report.expired_exceptions = sorted(expired.values(), key=lambda e: e.id)
+    report.waived_vulnerabilities = evaluator.waived_vulnerabilities
     report.unused_exceptions = [
         e for e in policy.exceptions if e.id not in evaluator._used_exceptions and e.id not in expired
     ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
@@ -27,6 +28,10 @@ CATEGORIES = (
     "unknown",
 )
 SEVERITIES = ("critical", "high", "medium", "low", "none")
+# Severities a remediation window can be set for: a finding whose advisory gives no score is
+# "unknown" and needs a window of its own.
+SLA_SEVERITIES = ("critical", "high", "medium", "low", "unknown", "none")
+MAX_SLA_DAYS = 36500
 VERDICTS = tuple(v.value for v in Verdict)
 
 
@@ -69,7 +74,11 @@ class ComponentRule:
 
 @dataclass(frozen=True)
 class PolicyException:
-    """A waiver: turns a review or deny into allow for a scope, until it expires."""
+    """A waiver: turns a review or deny into allow for a scope, until it expires.
+
+    With `vulnerability` (an advisory id or alias) it waives only that vulnerability of the
+    matching components: it no longer fails them, and their finding counts as accepted.
+    """
 
     id: str
     purl: str
@@ -80,6 +89,7 @@ class PolicyException:
     license: str | None = None
     distributions: tuple[str, ...] = DISTRIBUTIONS
     line: int | None = None
+    vulnerability: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,9 @@ class Policy:
     exceptions: tuple[PolicyException, ...] = ()
     fail_on_severity: str | None = None
     fail_on_overdue: bool = False
+    # Days to fix a vulnerability per severity (None: no deadline); only the severities the
+    # file names: the others keep ospo's defaults (ospo.vulns.sla).
+    sla: dict[str, int | None] = field(default_factory=dict)
     # Scopes whose components are not shipped and are judged as "internal".
     unshipped_scopes: tuple[str, ...] = ("dev", "test")
     line_of: dict[str, int] = field(default_factory=dict)
@@ -240,12 +253,20 @@ class _Builder:
                         components.append(rule)
         fail_on: str | None = None
         fail_on_overdue = False
+        sla: dict[str, int | None] = {}
         if "vulnerabilities" in top:
-            vul = self.mapping(top["vulnerabilities"], "vulnerabilities", ("fail_on", "fail_on_overdue"))
+            vul = self.mapping(top["vulnerabilities"], "vulnerabilities", ("fail_on", "fail_on_overdue", "sla"))
             if "fail_on" in vul:
                 fail_on = self.choice(vul["fail_on"], "vulnerabilities.fail_on", SEVERITIES)
             if "fail_on_overdue" in vul:
                 fail_on_overdue = self.boolean(vul["fail_on_overdue"], "vulnerabilities.fail_on_overdue")
+            if "sla" in vul:
+                for severity, node in self.mapping(vul["sla"], "vulnerabilities.sla", SLA_SEVERITIES).items():
+                    where = f"vulnerabilities.sla.{severity}"
+                    days = self.days(node, where)
+                    if days is not False:
+                        sla[severity] = days
+                        line_of[where] = _line(node)
         unshipped: tuple[str, ...] = ("dev", "test")
         if "scopes" in top:
             sc = self.mapping(top["scopes"], "scopes", ("unshipped",))
@@ -276,6 +297,7 @@ class _Builder:
             exceptions=tuple(exceptions),
             fail_on_severity=fail_on,
             fail_on_overdue=fail_on_overdue,
+            sla=sla,
             unshipped_scopes=unshipped,
             line_of=line_of,
         )
@@ -296,6 +318,19 @@ class _Builder:
             return False
         self.error(node, f"{where} must be true or false")
         return False
+
+    def days(self, node: yaml.Node, where: str) -> int | Literal[False] | None:
+        """A whole number of days, or `never` (also an empty value) for no deadline; False when invalid."""
+        value = self.scalar(node, where)
+        if value is None:
+            return False
+        text = value.strip().lower()
+        if text in ("never", "", "~", "null"):
+            return None
+        if not text.isdigit() or int(text) > MAX_SLA_DAYS:
+            self.error(node, f"{where}: {value!r} is not a number of days (0 to {MAX_SLA_DAYS}) or never")
+            return False
+        return int(text)
 
     def required(self, items: dict[str, yaml.Node], node: yaml.Node, where: str, key: str) -> str | None:
         if key not in items:
@@ -328,7 +363,9 @@ class _Builder:
     def exception(self, node: yaml.Node) -> PolicyException | None:
         where = "exceptions"
         items = self.mapping(
-            node, where, ("id", "purl", "versions", "license", "owner", "reason", "expires", "distributions")
+            node,
+            where,
+            ("id", "purl", "versions", "license", "vulnerability", "owner", "reason", "expires", "distributions"),
         )
         values = {k: self.required(items, node, where, k) for k in ("id", "purl", "owner", "reason")}
         if any(v is None for v in values.values()):
@@ -346,6 +383,9 @@ class _Builder:
         if versions is not None:
             self.check_range(items["versions"], f"{where}.versions", versions)
         license_ = self.scalar(items["license"], f"{where}.license") if "license" in items else None
+        vulnerability = (
+            self.scalar(items["vulnerability"], f"{where}.vulnerability") if "vulnerability" in items else None
+        )
         dists: tuple[str, ...] = DISTRIBUTIONS
         if "distributions" in items:
             chosen = [
@@ -363,4 +403,5 @@ class _Builder:
             license=license_,
             distributions=dists,
             line=_line(node),
+            vulnerability=vulnerability or None,
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from ospo._version import VERSION
 from ospo.model import LicenseFinding, ScanResult, Verdict, VulnerabilityMatch
 from ospo.reports.templating import environment
 
@@ -32,10 +32,7 @@ class _Row:
 
 
 def tool_version() -> str:
-    try:
-        return version("ospo")
-    except PackageNotFoundError:
-        return "0+unknown"
+    return VERSION
 
 
 def audit_context(result: ScanResult, product: str, generated: str | None = None) -> dict[str, Any]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ospo.model import Inventory
-from ospo.model.serialize import to_data
+from ospo.model.serialize import json_text, to_data
 
 INVENTORY_JSON_VERSION = 1
 
@@ -18,4 +17,4 @@ def inventory_to_data(inventory: Inventory) -> dict[str, Any]:
 
 
 def inventory_to_json(inventory: Inventory) -> str:
-    return json.dumps(inventory_to_data(inventory), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return json_text(inventory_to_data(inventory))

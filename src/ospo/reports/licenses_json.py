@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from ospo.model import LicenseScan
+from ospo.model.serialize import json_text
 
 FORMAT_NAME = "ospo-licenses"
 FORMAT_VERSION = 1
@@ -71,4 +71,4 @@ def licenses_to_data(scan: LicenseScan, category_of: Callable[[str], str] | None
 
 
 def licenses_to_json(scan: LicenseScan, category_of: Callable[[str], str] | None = None) -> str:
-    return json.dumps(licenses_to_data(scan, category_of), indent=2, ensure_ascii=False) + "\n"
+    return json_text(licenses_to_data(scan, category_of))

@@ -39,13 +39,10 @@ _LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.\-]+$")
 
 
 def tool_version() -> str:
-    """The installed ospo version, recorded as the SBOM's creating tool."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The ospo version, recorded as the SBOM's creating tool."""
+    from ospo._version import VERSION
 
-    try:
-        return version("ospo")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0.0.0"
+    return VERSION
 
 
 def creation_time() -> datetime:

@@ -8,13 +8,13 @@ requires, pointing at the ScanCode licence it stands for.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from ospo.model import LicenseScan
+from ospo.model.serialize import json_text
 
 _SPLIT = re.compile(r"\s+(?:AND|OR)\s+")
 _IDSTRING = re.compile(r"[^A-Za-z0-9.\-]")
@@ -103,4 +103,4 @@ def licenses_to_spdx_data(scan: LicenseScan, name: str | None = None, tool_versi
 
 
 def licenses_to_spdx_json(scan: LicenseScan, name: str | None = None, tool_version: str = "0") -> str:
-    return json.dumps(licenses_to_spdx_data(scan, name, tool_version), indent=2, ensure_ascii=False) + "\n"
+    return json_text(licenses_to_spdx_data(scan, name, tool_version))

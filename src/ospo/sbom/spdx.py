@@ -44,6 +44,7 @@ from spdx_tools.spdx.validation.checksum_validator import validate_checksum
 from spdx_tools.spdx.validation.uri_validators import validate_download_location, validate_url
 
 from ospo.model import Component, Hash, Inventory, Scope
+from ospo.model.serialize import json_text
 from ospo.sbom._common import (
     PLACEHOLDER_UUID,
     TOOL_NAME,
@@ -135,7 +136,7 @@ def inventory_to_spdx_json(inventory: Inventory) -> str:
     first = ("spdxVersion", "SPDXID", "name", "documentNamespace", "dataLicense", "creationInfo")
     ordered = {key: data[key] for key in first if key in data}
     ordered.update((key, value) for key, value in data.items() if key not in ordered)
-    return stamp_identifier(json.dumps(ordered, indent=2, ensure_ascii=False) + "\n")
+    return stamp_identifier(json_text(ordered))
 
 
 class _Writer:

@@ -21,6 +21,8 @@ from ospo.scan.conclude import owner_folders, owner_of
 from ospo.scan.vulnerabilities import compare_for
 from ospo.store import Store
 from ospo.vulns.matcher import AdvisoryIndex, Finding, component_key, match_components
+from ospo.vulns.sla import SlaPolicy
+from ospo.vulns.tracking import TrackedFinding, list_findings, with_sla
 
 
 @dataclass
@@ -70,24 +72,28 @@ def assess(
     project: str | None = None,
     policy_source: str | None = None,
     today: dt.date | None = None,
+    sla: SlaPolicy | None = None,
 ) -> Assessment:
     """`result` with its vulnerabilities, decisions and verdict made anew.
 
     Advisories come from `store` (only the candidates for the result's components are
-    loaded); a finding is past its SLA when `project`'s tracked finding says so.
+    loaded); each match is due after the `sla` window for its severity (the policy's,
+    unless given), counted from when `project`'s tracked finding was first seen.
     """
     components = result.inventory.components
     index = AdvisoryIndex()
-    overdue_keys: set[tuple[str, str]] = set()
+    today = today or dt.datetime.now(dt.UTC).date()
+    tracked: list[TrackedFinding] = []
     if store is not None:
         keys = {k for c in components if c.version and (k := component_key(c)) is not None}
         index = AdvisoryIndex.from_store(store, keys)
         if project is not None:
-            from ospo.vulns.tracking import list_findings
-
-            overdue_keys = {(f.purl, f.vuln_id) for f in list_findings(store, project, today=today) if f.overdue}
+            tracked = list_findings(store, project, today=today, include_closed=True)
     matched = match_components(components, index)
-    matches: list[VulnerabilityMatch] = matched.matches()
+    matches: list[VulnerabilityMatch]
+    matches, overdue_keys = with_sla(
+        matched.matches(), tracked, sla or SlaPolicy.from_overrides(base=policy.sla), today
+    )
 
     def overdue(m: VulnerabilityMatch) -> bool:
         return (m.purl, m.advisory.id) in overdue_keys

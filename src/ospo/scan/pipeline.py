@@ -26,6 +26,7 @@ from ospo.model import (
 from ospo.policy import Policy, evaluate, load_policy
 from ospo.policy.evaluate import PolicyReport
 from ospo.scan.conclude import conclude
+from ospo.vulns.sla import SlaPolicy
 from ospo.walk import WalkedFile, Walker, WalkOptions
 
 # (stage, done, total) — total is None while unknown.
@@ -84,6 +85,7 @@ def scan(root: str | Path, options: ScanOptions | None = None, progress: Progres
     timings: dict[str, float] = {}
     policy_path = find_policy(root, options.policy_path)
     policy = load_policy(policy_path)
+    sla = SlaPolicy.from_overrides(base=policy.sla)  # before any work: a bad OSPO_SLA stops here
 
     # 1. One walk: inventory claims files as they come; licence candidates are queued.
     started = time.perf_counter()
@@ -141,6 +143,7 @@ def scan(root: str | Path, options: ScanOptions | None = None, progress: Progres
         use_store=options.use_store,
         store_url=options.store_url,
         today=options.today,
+        sla=sla,
     )
     problems.extend(vuln_problems)
     timings["vulnerabilities"] = time.perf_counter() - started

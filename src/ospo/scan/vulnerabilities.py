@@ -1,5 +1,6 @@
 """The scan's vulnerability stage: advisories from the local store and from files given on
-the command line, matched in memory; patch SLAs from the store's tracked findings."""
+the command line, matched in memory; each match's patch deadline from the policy's SLA
+windows, counted from when the store's tracked finding was first seen."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from ospo.policy.ranges import Compare, natural_compare
 from ospo.vulns import versions
 from ospo.vulns.importer import ImportFailed, iter_directory, iter_zip, parse_records
 from ospo.vulns.matcher import AdvisoryIndex, component_key, match_components
+from ospo.vulns.sla import SlaPolicy
+from ospo.vulns.tracking import TrackedFinding, list_findings, with_sla
 
 Overdue = Callable[[VulnerabilityMatch], bool]
 
@@ -42,15 +45,17 @@ def match(
     use_store: bool = True,
     store_url: str | None = None,
     today: dt.date | None = None,
+    sla: SlaPolicy | None = None,
 ) -> tuple[list[VulnerabilityMatch], dict[str, str | None], list[FileProblem], Overdue]:
     problems: list[FileProblem] = []
     index = AdvisoryIndex()
+    today = today or dt.datetime.now(dt.UTC).date()
+    tracked: list[TrackedFinding] = []
     for source in advisories:
         try:
             index.merge(_records_from(Path(source), problems))
         except ImportFailed as exc:
             problems.append(FileProblem(str(source), "unreadable", str(exc)))
-    overdue_keys: set[tuple[str, str]] = set()
     if use_store:
         from ospo.store import open_store
         from ospo.store.engine import default_database_url
@@ -61,23 +66,18 @@ def match(
                 store = open_store(url)
                 keys = {k for c in inventory.components if c.version and (k := component_key(c)) is not None}
                 index.merge(AdvisoryIndex.from_store(store, keys))
-                overdue_keys = _overdue_from_store(store, today)
+                tracked = list_findings(store, today=today, include_closed=True)
             except Exception as exc:  # a broken store must not stop a scan; it is reported
                 problems.append(FileProblem(url.split("@")[-1], "unreadable", f"vulnerability store: {exc}"))
     result = match_components(inventory.components, index)
     problems.extend(result.unsupported)
     advice = {purl: a.upgrade_to for purl, a in result.advice.items()}
+    matches, overdue_keys = with_sla(result.matches(), tracked, sla or SlaPolicy(), today)
 
     def overdue(m: VulnerabilityMatch) -> bool:
         return (m.purl, m.advisory.id) in overdue_keys
 
-    return result.matches(), advice, problems, overdue
-
-
-def _overdue_from_store(store: object, today: dt.date | None) -> set[tuple[str, str]]:
-    from ospo.vulns.tracking import list_findings
-
-    return {(f.purl, f.vuln_id) for f in list_findings(store, today=today) if f.overdue}  # type: ignore[arg-type]
+    return matches, advice, problems, overdue
 
 
 def compare_for(ecosystem: str) -> Compare:

@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from ospo.model import OspoError, ScanResult
 from ospo.policy.ranges import RangeError, in_range, parse_range
+from ospo.service.api_decisions import router as decisions_router
 from ospo.service.auth import SESSION_COOKIE, current_principal, get_store, requires
 from ospo.store import Store
 from ospo.store.accounts import AccountError, Principal, add_user, create_token, login, logout, revoke_token
-from ospo.store.ingest import audit, ingest_scan
+from ospo.store.ingest import audit
 from ospo.store.portfolio import ApiTokenRow, AuditRow, ProductRow, ProjectRow, ScanRow
-from ospo.store.queries import portfolio_summary, trends, where
+from ospo.store.queries import WhereHit, portfolio_summary, trends, where_rows
 from ospo.vulns import versions
 
 
@@ -31,6 +32,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "Invalid request"},
 }
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
+router.include_router(decisions_router)  # exceptions and findings' states: api_decisions.py
 
 StoreDep = Annotated[Store, Depends(get_store)]
 Reader = Annotated[Principal, Depends(requires("read"))]
@@ -60,25 +62,29 @@ class IngestResponse(BaseModel):
     project_id: int
     created: bool
     components: int
+    verdict: str | None = Field(default=None, description="the stored scan's verdict under the service's policy")
+    vulnerabilities: int = Field(default=0, description="vulnerability findings the stored scan has")
 
 
-class WhereHitOut(BaseModel):
+class WhereVersionOut(BaseModel):
     purl: str
     version: str | None
-    scope: str
-    direct: bool | None
-    project: str
-    product: str | None
-    release: str | None
-    team: str | None
-    scan_id: int
-    scanned_at: str
+    places: int
 
 
 class WhereResponse(BaseModel):
+    """One page of the places, with the figures of the whole answer."""
+
     query: str
     range: str | None
-    hits: list[WhereHitOut]
+    total: int = Field(description="places (project scans) in the whole answer")
+    projects: int
+    products: int
+    versions: list[WhereVersionOut] = Field(description="every matching version in use, most used first")
+    offset: int
+    limit: int
+    next_offset: int | None = Field(description="offset of the next page; null on the last one")
+    hits: list[WhereHit]
 
 
 class ProjectOut(BaseModel):
@@ -170,11 +176,14 @@ def logout_route(request: Request, response: Response, store: StoreDep, _: Reade
     return response
 
 
+_POLICY_BROKEN: dict[int | str, dict[str, Any]] = {
+    503: {"model": ErrorOut, "description": "The service's policy file (OSPO_POLICY) cannot be read"},
+}
 ProjectName = Annotated[str, Query(min_length=1, max_length=300, pattern=r"^[^\x00-\x1f]+$")]
 OptionalName = Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f]+$")]
 
 
-@router.post("/scans", response_model=IngestResponse, tags=["ingest"], status_code=201)
+@router.post("/scans", response_model=IngestResponse, tags=["ingest"], status_code=201, responses=_POLICY_BROKEN)
 def upload_scan(
     store: StoreDep,
     principal: Uploader,
@@ -183,25 +192,25 @@ def upload_scan(
     product: OptionalName = None,
     release: OptionalName = None,
 ) -> IngestResponse:
-    """Store a ScanResult (idempotent: the same content twice is stored once)."""
+    """Store a ScanResult judged with the service's policy and advisories, its vulnerability
+    findings tracked in the same transaction (idempotent: the same upload twice is stored once)."""
+    from ospo.service.judged_ingest import ingest_judged
+
     if release is not None and product is None:
         product = project  # a release belongs to a product: the project is its own product then
+    policy = _service_policy()
     try:
-        outcome = ingest_scan(store, result, project, product=product, release=release, actor=principal.email)
+        done = ingest_judged(store, result, project, policy, product=product, release=release, actor=principal.email)
     except (OspoError, ValueError) as exc:
         raise _bad(str(exc)) from None
-    return IngestResponse(**outcome.__dict__)
+    return IngestResponse(**done.outcome.__dict__, verdict=done.result.verdict, vulnerabilities=done.findings)
 
 
 class SbomIngestResponse(IngestResponse):
     kind: str
-    verdict: str | None
     problems: list[str]
 
 
-_POLICY_BROKEN: dict[int | str, dict[str, Any]] = {
-    503: {"model": ErrorOut, "description": "The service's policy file (OSPO_POLICY) cannot be read"},
-}
 _SBOM_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -272,6 +281,7 @@ async def upload_sbom(
         **done.outcome.__dict__,
         kind=done.kind,
         verdict=done.result.verdict,
+        vulnerabilities=len(done.result.vulnerabilities),
         problems=[str(p) for p in done.result.problems[:100]],
     )
 
@@ -319,8 +329,13 @@ def where_route(
     purl: Annotated[str, Query(min_length=5, max_length=1000, pattern=r"^pkg:[^\x00-\x1f]+$")],
     range: Annotated[str | None, Query(max_length=300)] = None,
     history: bool = False,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> WhereResponse:
-    """Every product, release and project shipping a component matching a purl (or prefix) and range."""
+    """Every product, release and project shipping a component matching a purl (or prefix) and range.
+
+    Places are sorted by product, project and purl and paged (`limit`, `offset`); `total`,
+    `projects`, `products` and `versions` describe the whole answer on every page."""
     version_filter = None
     if range:
         try:
@@ -339,11 +354,19 @@ def where_route(
             except OspoError:
                 return False
 
-    hits = where(store, purl, version_filter=version_filter, include_history=history)
+    answer = where_rows(store, purl, version_filter=version_filter, include_history=history)
+    end = offset + limit
     return WhereResponse(
         query=purl,
         range=range,
-        hits=[WhereHitOut(**{**h.__dict__, "scanned_at": h.scanned_at.isoformat()}) for h in hits],
+        total=len(answer),
+        projects=answer.project_count(),
+        products=answer.product_count(),
+        versions=[WhereVersionOut(purl=p, version=v, places=n) for p, v, n in answer.versions()],
+        offset=offset,
+        limit=limit,
+        next_offset=end if end < len(answer) else None,
+        hits=answer.hits(offset, limit),
     )
 
 
@@ -434,3 +457,9 @@ def audit_route(store: StoreDep, _: Admin, limit: Annotated[int, Query(ge=1, le=
 
 
 __all__ = ["audit", "router"]
+
+
+# Read-only portfolio routes (products, releases, components, findings) live in their own module.
+from ospo.service.api_portfolio import router as _portfolio_router  # noqa: E402
+
+router.include_router(_portfolio_router)

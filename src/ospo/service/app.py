@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ospo.service.api import router
 from ospo.service.pages import router as pages_router
+from ospo.service.pages_exceptions import router as exceptions_pages_router
 from ospo.service.reevaluate import background_loop, interval_seconds
 from ospo.store import open_store
 
@@ -48,6 +49,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.include_router(router)
     app.include_router(pages_router)
+    app.include_router(exceptions_pages_router)
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     return app
 

@@ -39,10 +39,12 @@ from ospo.reports.scan_json import scan_from_data
 from ospo.sbom.cyclonedx import inventory_to_cyclonedx_json
 from ospo.service.auth import PERMISSIONS, SESSION_COOKIE, get_store
 from ospo.service.charts import daily_series, line_chart
+from ospo.service.decisions import expiring_soon
 from ospo.store import Store
 from ospo.store import dashboard_queries as dq
 from ospo.store.accounts import Principal, login, logout, principal_from_session
 from ospo.vulns.matcher import AdvisoryIndex, component_key, match_components
+from ospo.vulns.sla import VEX_JUSTIFICATIONS
 from ospo.vulns.tracking import (
     FindingFilter,
     SeverityCounts,
@@ -84,6 +86,7 @@ def _templates() -> jinja2.Environment:
     )
     env.filters["when"] = _when
     env.globals["quote"] = lambda s: quote(str(s), safe="")
+    env.globals["vex_justifications"] = VEX_JUSTIFICATIONS
     return env
 
 
@@ -326,6 +329,7 @@ def home(request: Request, store: StoreDep, principal: Person, scans: Offset = 0
         unscanned=dq.products_without_scans(store),
         queue=dq.review_queue(store, limit=10),
         queue_total=sum(p.review for p in products),
+        expiring=expiring_soon(store, today),
         risk_chart=line_chart(
             "Open findings and flagged components", labels, daily_series(days, ("vulnerabilities", "denied", "review"))
         ),
@@ -511,7 +515,7 @@ def component_page(
         if v.purl in match.advice:
             upgrades[v.purl] = match.advice[v.purl].upgrade_to
     today = datetime.now(UTC).date()
-    where = FindingFilter(base_purl=base)
+    where = FindingFilter(purl=base, include_closed=True)  # closed ones too: they can be reopened
     findings_total, overdue = count_findings(store, today, where)
     return render(
         "component.html.j2",
@@ -599,7 +603,7 @@ def vulnerabilities_page(
     component: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> HTMLResponse:
     today = datetime.now(UTC).date()
-    where = FindingFilter(project=project or None, base_purl=_base_purl(component) if component else None)
+    where = FindingFilter(project=project or None, purl=_base_purl(component) if component else None)
     total, overdue = count_findings(store, today, where)
     findings = page_findings(store, today, where, limit=TABLE_PAGE, offset=start, overdue_total=overdue)
     return render(
@@ -673,6 +677,16 @@ def review_page(request: Request, store: StoreDep, principal: Person, start: Off
     )
 
 
+def form_date(value: str) -> date | None:
+    """An optional date field of a form (422 when it is not YYYY-MM-DD)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "expiry must be a date (YYYY-MM-DD)") from None
+
+
 @router.post("/review")
 def review_submit(
     store: StoreDep,
@@ -689,12 +703,7 @@ def review_submit(
     _check_csrf(principal, csrf_token)
     if "review" not in PERMISSIONS.get(principal.role, frozenset()):
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {principal.role} may not review")
-    expiry: date | None = None
-    if expires:
-        try:
-            expiry = date.fromisoformat(expires)
-        except ValueError:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "expiry must be a date (YYYY-MM-DD)") from None
+    expiry = form_date(expires)
     try:
         dq.decide(
             store, project, purl, decision, actor=principal.email, reason=reason, owner=owner or None, expires=expiry

@@ -3,8 +3,9 @@
 The document (CycloneDX JSON or SPDX, told apart by content) becomes an Inventory; each
 component's declared licence is its concluded licence; the components are matched against
 the store's advisories and the policy is evaluated; the result is ingested with kind
-``cyclonedx`` or ``spdx``, and its vulnerabilities are tracked for the project (SLA due
-dates). Ingest is idempotent by content, so the same SBOM uploaded twice is stored once.
+``cyclonedx`` or ``spdx`` and its vulnerabilities are tracked for the project (SLA due
+dates), in one transaction (ospo.service.judged_ingest). Ingest is idempotent by the
+document's content, so the same SBOM uploaded twice is stored once.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import dataclass
 
 from ospo.model import ParseError, ScanResult
 from ospo.sbom.read import read_sbom
-from ospo.scan.assess import assess, result_from_inventory
+from ospo.scan.assess import result_from_inventory
+from ospo.service.judged_ingest import ingest_judged
 from ospo.service.reevaluate import ServicePolicy
 from ospo.store import Store
-from ospo.store.ingest import IngestOutcome, ingest_scan
-from ospo.vulns.tracking import record_findings
+from ospo.store.ingest import IngestOutcome
 
 MAX_COMPONENTS = 200_000
 
@@ -28,7 +29,7 @@ MAX_COMPONENTS = 200_000
 class SbomImport:
     outcome: IngestOutcome
     kind: str  # cyclonedx or spdx
-    result: ScanResult
+    result: ScanResult  # as stored
 
 
 def sbom_kind(text: str) -> str:
@@ -65,12 +66,15 @@ def import_sbom(
     if len(inventory.components) > MAX_COMPONENTS:
         raise ParseError(label, f"{len(inventory.components)} components: more than {MAX_COMPONENTS}")
     kind = sbom_kind(text)
-    skeleton = result_from_inventory(inventory, distribution)
-    assessment = assess(skeleton, policy.policy, store=store, project=project, policy_source=policy.source, today=today)
-    result = assessment.result
-    result.problems.extend(assessment.problems)
-    outcome = ingest_scan(store, result, project, product=product, release=release, kind=kind, actor=actor)
-    if outcome.created:
-        # The SBOM is now what the project ships: its vulnerabilities start their SLA clocks.
-        record_findings(store, project, assessment.findings)
-    return SbomImport(outcome, kind, result)
+    done = ingest_judged(
+        store,
+        result_from_inventory(inventory, distribution),
+        project,
+        policy,
+        product=product,
+        release=release,
+        kind=kind,
+        actor=actor,
+        today=today,
+    )
+    return SbomImport(done.outcome, kind, done.result)

@@ -24,6 +24,7 @@ from sqlalchemy import String, and_, case, cast, func, literal_column, or_, sele
 from sqlalchemy.orm import Session
 
 from ospo.store.engine import Store
+from ospo.store.exceptions import ExceptionError, new_exception_in, purl_target, ref
 from ospo.store.models import AdvisoryRow, VulnerabilityFindingRow
 from ospo.store.portfolio import (
     AuditRow,
@@ -562,11 +563,12 @@ def decide(
     now: datetime | None = None,
 ) -> int:
     """Record a reviewer's approval (a waiver) or denial of one component in a project's
-    latest scan: the verdict changes there and the decision is written to the audit log.
+    latest scan: the verdict changes there at once, the decision is kept as an exception of
+    that component version in that project (`ospo.store.exceptions`, which re-evaluation
+    applies from then on, until it expires or is revoked) and written to the audit log. A
+    denial stands until revoked: the form's expiry is for waivers.
 
-    Returns the audit entry's id; an approval's exception id is ``review-<that id>``. There
-    is no exceptions table yet: the audit entry is the waiver's record (owner, reason,
-    expiry), and the next scan of the project does not know about it.
+    Returns the audit entry's id.
     """
     if decision not in DECISIONS:
         raise DecisionError(f"decision must be one of {', '.join(DECISIONS)}")
@@ -587,6 +589,27 @@ def decide(
         if link.verdict not in ("review", "deny"):
             raise DecisionError(f"{purl} in {project} is not waiting for a decision (verdict {link.verdict})")
         previous = link.verdict
+        if decision == "deny":
+            expires = None
+        try:
+            pattern, versions = purl_target(purl)
+            kept = new_exception_in(
+                session,
+                kind="component",
+                verdict="allow" if decision == "approve" else "deny",
+                scope="project",
+                scope_name=project,
+                purl=pattern,
+                versions=versions,
+                reason=reason,
+                owner=owner or actor,
+                expires=expires,
+                actor=actor,
+                now=now,
+                audit=False,
+            )
+        except ExceptionError as exc:
+            raise DecisionError(str(exc)) from None
         entry = AuditRow(
             at=now,
             actor=actor,
@@ -600,6 +623,7 @@ def decide(
                 "reason": reason.strip(),
                 "owner": owner or actor,
                 "expires": expires.isoformat() if expires else None,
+                "exception": ref(kept.id),
             },
         )
         session.add(entry)
@@ -607,7 +631,7 @@ def decide(
         new = "allow" if decision == "approve" else "deny"
         link.verdict = new
         if decision == "approve":
-            link.exception = f"review-{entry.id}"
+            link.exception = ref(kept.id)
             link.reasons = [*(link.reasons or []), f"approved by {actor}: {reason.strip()}"]
         else:
             link.reasons = [*(link.reasons or []), f"denied by {actor}: {reason.strip()}"]

@@ -82,7 +82,9 @@ class VulnerabilityFindingRow(Base):
 
     `vuln_id` is the canonical id of the alias group (CVE first); `aliases` the other ids, so
     a re-import that adds a GHSA or PYSEC record for the same CVE keeps the finding's
-    first-seen date. `state` is open, fixed, accepted-risk or not-affected.
+    first-seen date. `state` is open, fixed, accepted-risk or not-affected; `exception` names
+    the exception that justifies an accepted-risk or not-affected state (``ospo-<id>`` for
+    one in the store, else the policy file's waiver id), so revoking it reopens the finding.
     """
 
     __tablename__ = "vulnerability_findings"
@@ -115,3 +117,4 @@ class VulnerabilityFindingRow(Base):
     state_expires: Mapped[date | None] = mapped_column(Date, default=None)
     justification: Mapped[str | None] = mapped_column(String(100), default=None)
     fixed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    exception: Mapped[str | None] = mapped_column(String(100), default=None, index=True)

@@ -7,13 +7,14 @@ scan so "where do we ship X today?" is one indexed join, not a search through hi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Computed,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -235,6 +236,38 @@ class ScanComponentRow(Base):
     verdict: Mapped[str | None] = mapped_column(String(10), default=None)
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     exception: Mapped[str | None] = mapped_column(String(100), default=None)
+
+
+class ExceptionRow(Base):
+    """A decision kept in the store: a waiver (verdict allow) or a recorded denial (deny).
+
+    It names what it is about (a licence, a purl pattern with an optional version range, or
+    a vulnerability id, in the policy file's waiver terms) and where it applies (scope all,
+    or one product or project by name: findings name projects by string, so do we). Rows are
+    never deleted: revoking stamps who and when, and `expires` is the last day it applies.
+    """
+
+    __tablename__ = "exceptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # license, component, vulnerability
+    verdict: Mapped[str] = mapped_column(String(10), default="allow")  # allow (waiver) or deny
+    license: Mapped[str | None] = mapped_column(String(200), default=None)
+    purl: Mapped[str | None] = mapped_column(String(1000), default=None)
+    versions: Mapped[str | None] = mapped_column(String(300), default=None)
+    vulnerability: Mapped[str | None] = mapped_column(String(200), default=None)
+    finding_state: Mapped[str | None] = mapped_column(String(20), default=None)  # accepted-risk, not-affected
+    justification: Mapped[str | None] = mapped_column(String(100), default=None)
+    scope: Mapped[str] = mapped_column(String(20), default="all")  # all, product, project
+    scope_name: Mapped[str | None] = mapped_column(String(300), default=None, index=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    approved_by: Mapped[str] = mapped_column(String(320), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires: Mapped[date | None] = mapped_column(Date, default=None, index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_by: Mapped[str | None] = mapped_column(String(320), default=None)
+    revoke_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class AuditRow(Base):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from ospo.store.engine import Store
 from ospo.store.ingest import base_purl
@@ -38,6 +38,45 @@ class WhereHit:
     scanned_at: datetime
 
 
+# The fields of a WhereHit, in order, as a plain tuple.
+WhereRow = tuple[str, str | None, str, bool | None, str, str | None, str | None, str | None, int, datetime]
+_PROJECT, _PRODUCT = 4, 5
+
+
+@dataclass(frozen=True)
+class WhereAnswer:
+    """Every place a package is shipped, as plain tuples sorted by product, project, purl, scan.
+
+    Plain tuples on purpose: a popular package is in 10,000 projects, and 10,000 objects per
+    answer kept the garbage collector busy (a full collection in a large process cost more
+    than the query); tuples of strings, numbers and dates are dropped from its bookkeeping.
+    """
+
+    rows: list[WhereRow]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def hits(self, offset: int = 0, limit: int | None = None) -> list[WhereHit]:
+        end = None if limit is None else offset + limit
+        return [WhereHit(*row) for row in self.rows[offset:end]]
+
+    def versions(self) -> list[tuple[str, str | None, int]]:
+        """(purl, version, places) for every version in use, most used first."""
+        counts: dict[str, int] = {}
+        versions: dict[str, str | None] = {}
+        for purl, version, *_ in self.rows:
+            counts[purl] = counts.get(purl, 0) + 1
+            versions[purl] = version
+        return sorted(((p, versions[p], n) for p, n in counts.items()), key=lambda t: (-t[2], t[0]))
+
+    def project_count(self) -> int:
+        return len({row[_PROJECT] for row in self.rows})
+
+    def product_count(self) -> int:
+        return len({row[_PRODUCT] for row in self.rows if row[_PRODUCT] is not None})
+
+
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
     """[prefix, upper) for a range scan on an indexed string column (works on every database)."""
     return prefix, prefix + "\U0010ffff"
@@ -64,69 +103,108 @@ def _matches_purl(query: str) -> ColumnElement[bool]:
     return or_(*alternatives)
 
 
+def _places(ids: list[int], include_history: bool) -> Select[*tuple[Any, ...]]:
+    """The places (latest scans, or every scan) shipping the component versions `ids`."""
+    return (
+        select(
+            ComponentRow.purl,
+            ComponentRow.version,
+            ScanComponentRow.scope,
+            ScanComponentRow.direct,
+            ProjectRow.name,
+            ProductRow.name,
+            ReleaseRow.version,
+            TeamRow.name,
+            ScanRow.id,
+            ScanRow.created_at,
+        )
+        .select_from(ScanComponentRow)
+        .join(ComponentRow, ComponentRow.id == ScanComponentRow.component_id)
+        .join(ScanRow, ScanRow.id == ScanComponentRow.scan_id)
+        # Latest scans only: reach the project by its latest_scan_id alone, so the planner
+        # sees one simple join rather than two correlated conditions.
+        .join(
+            ProjectRow,
+            ProjectRow.id == ScanRow.project_id
+            if include_history
+            else ProjectRow.latest_scan_id == ScanComponentRow.scan_id,
+        )
+        .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
+        .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
+        .outerjoin(TeamRow, TeamRow.id == func.coalesce(ProjectRow.team_id, ProductRow.team_id))
+        .where(ScanComponentRow.component_id.in_(ids))
+    )
+
+
+def _row_order(row: WhereRow) -> tuple[str, str, str, int]:
+    purl, _v, _s, _d, project, product, _r, _t, scan_id, _at = row
+    return (product or "", project, purl, scan_id)
+
+
+def _sqlite_row(row: tuple[Any, ...]) -> WhereRow:
+    """SQLite hands back what it stores: 0/1 for booleans and ISO text for times."""
+    direct = None if row[3] is None else bool(row[3])
+    at = row[9] if isinstance(row[9], datetime) else datetime.fromisoformat(row[9])
+    return (row[0], row[1], row[2], direct, row[4], row[5], row[6], row[7], row[8], at)
+
+
+def where_rows(
+    store: Store,
+    purl: str,
+    *,
+    version_filter: VersionFilter | None = None,
+    include_history: bool = False,
+    exact: bool = False,
+) -> WhereAnswer:
+    """Every project (and its product, release and team) that ships a component matching
+    `purl` — a full purl without version, or any prefix of one (`pkg:maven/org.apache.logging`),
+    or only that package when `exact`. Only each project's latest scan counts unless
+    `include_history`."""
+    if "@" in purl.rsplit("/", 1)[-1]:
+        purl = base_purl(purl)
+    rows: list[WhereRow] = []
+    with store.session() as session:
+        # Two steps with predictable plans: the matching component versions by the indexed
+        # purl (the version range applied here, before any join), then their places.
+        ids = [
+            cid
+            for cid, eco, version in session.execute(
+                select(ComponentRow.id, ComponentRow.ecosystem, ComponentRow.version).where(
+                    ComponentRow.base_purl == purl if exact else _matches_purl(purl)
+                )
+            )
+            if version_filter is None or (version is not None and version_filter(eco, version))
+        ]
+        connection = session.connection()
+        dialect = connection.dialect
+        # The ids are our own integers, written into the SQL: every query is planned for its
+        # ids (a prepared statement's generic plan chose 10,000 index probes for a popular
+        # package), and the rows come straight from the driver's cursor, without a Row object each.
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            step = 1000 if dialect.name == "sqlite" else 50_000
+            for i in range(0, len(ids), step):
+                sql = _places(ids[i : i + step], include_history).compile(
+                    dialect=dialect, compile_kwargs={"literal_binds": True}
+                )
+                cursor.execute(str(sql))
+                fetched = cursor.fetchall()
+                rows.extend(map(_sqlite_row, fetched) if dialect.name == "sqlite" else fetched)
+        finally:
+            cursor.close()
+    rows.sort(key=_row_order)
+    return WhereAnswer(rows)
+
+
 def where(
     store: Store,
     purl: str,
     *,
     version_filter: VersionFilter | None = None,
     include_history: bool = False,
-    limit: int = 10_000,
 ) -> list[WhereHit]:
-    """Every project (and its product, release and team) that ships a component matching
-    `purl` — a full purl without version, or any prefix of one (`pkg:maven/org.apache.logging`).
-    Only each project's latest scan counts unless `include_history`."""
-    if "@" in purl.rsplit("/", 1)[-1]:
-        purl = base_purl(purl)
-    hits: list[WhereHit] = []
-    with store.session() as session:
-        # Two steps with predictable plans: the matching component versions by the indexed
-        # purl (the version range applied here, before any join), then their projects.
-        components: dict[int, tuple[str, str | None]] = {}
-        for cid, purl_, eco, version in session.execute(
-            select(ComponentRow.id, ComponentRow.purl, ComponentRow.ecosystem, ComponentRow.version).where(
-                _matches_purl(purl)
-            )
-        ):
-            if version_filter is not None and (version is None or not version_filter(eco, version)):
-                continue
-            components[cid] = (purl_, version)
-        ids = list(components)
-        for i in range(0, len(ids), 1000):
-            stmt = (
-                select(
-                    ScanComponentRow.component_id,
-                    ScanComponentRow.scope,
-                    ScanComponentRow.direct,
-                    ProjectRow.name,
-                    ProductRow.name,
-                    ReleaseRow.version,
-                    TeamRow.name,
-                    ScanRow.id,
-                    ScanRow.created_at,
-                )
-                .select_from(ScanComponentRow)
-                .join(ScanRow, ScanRow.id == ScanComponentRow.scan_id)
-                # Latest scans only: reach the project by its latest_scan_id alone, so the
-                # planner sees one simple join rather than two correlated conditions.
-                .join(
-                    ProjectRow,
-                    ProjectRow.id == ScanRow.project_id
-                    if include_history
-                    else ProjectRow.latest_scan_id == ScanComponentRow.scan_id,
-                )
-                .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
-                .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
-                .outerjoin(TeamRow, TeamRow.id == func.coalesce(ProjectRow.team_id, ProductRow.team_id))
-                .where(ScanComponentRow.component_id.in_(ids[i : i + 1000]))
-            )
-            # Core rows straight from the connection: the ORM's row loading is not needed here.
-            for cid, scope, direct, project, product, release, team, scan_id, at in (
-                session.connection().execute(stmt).all()
-            ):
-                purl_, version = components[cid]
-                hits.append(WhereHit(purl_, version, scope, direct, project, product, release, team, scan_id, at))
-    hits.sort(key=lambda h: (h.product or "", h.project, h.purl, h.scan_id))
-    return hits[:limit]
+    """`where_rows` as objects, for callers that show a few places rather than thousands."""
+    return where_rows(store, purl, version_filter=version_filter, include_history=include_history).hits()
 
 
 def portfolio_summary(store: Store) -> dict[str, Any]:

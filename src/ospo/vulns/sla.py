@@ -2,8 +2,9 @@
 
 A finding is due `window[severity]` days after it was first seen. Defaults follow common
 practice (critical 7 days, high 30, medium 90, low 180; unknown like medium; none has no
-due date) and can be overridden per severity from configuration
-(``critical=3,high=14`` in OSPO_SLA, or ``--sla critical=3`` on the command line).
+due date); the policy file's `vulnerabilities.sla` sets them for an organisation, and
+configuration overrides that per severity (``critical=3,high=14`` in OSPO_SLA, then
+``--sla critical=3`` on the command line).
 Only an open finding can be overdue; an accepted risk whose expiry has passed counts as
 open again, so risk acceptance cannot silently outlive its owner's decision.
 """
@@ -59,9 +60,16 @@ class SlaPolicy:
     windows: Mapping[str, int | None] = field(default_factory=lambda: dict(DEFAULT_WINDOWS))
 
     @classmethod
-    def from_overrides(cls, overrides: Iterable[str] = (), env: Mapping[str, str] | None = None) -> SlaPolicy:
-        """Defaults, then OSPO_SLA from `env`, then each ``severity=days`` override in order."""
+    def from_overrides(
+        cls,
+        overrides: Iterable[str] = (),
+        env: Mapping[str, str] | None = None,
+        base: Mapping[str, int | None] | None = None,
+    ) -> SlaPolicy:
+        """Defaults, then `base` (a policy file's `vulnerabilities.sla`), then OSPO_SLA from
+        `env`, then each ``severity=days`` override in order."""
         windows = dict(DEFAULT_WINDOWS)
+        windows.update({k: v for k, v in (base or {}).items() if k in DEFAULT_WINDOWS})
         environ = os.environ if env is None else env
         items = [p for p in environ.get("OSPO_SLA", "").split(",") if p.strip()]
         items.extend(overrides)

@@ -9,6 +9,7 @@ reported problems instead of exceptions.
 from ospo.walk.reading import (
     BINARY_SNIFF_BYTES,
     is_binary,
+    load_toml,
     load_yaml,
     read_bytes,
     read_text,
@@ -22,6 +23,7 @@ __all__ = [
     "WalkedFile",
     "Walker",
     "is_binary",
+    "load_toml",
     "load_yaml",
     "read_bytes",
     "read_text",

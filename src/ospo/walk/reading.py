@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ospo.model import ParseError
 
@@ -93,7 +92,13 @@ def yaml_nesting_guard(name: str, text: str, limit: int = MAX_YAML_DEPTH) -> Non
             raise ParseError(name, f"YAML nested deeper than {limit} levels", lineno)
 
 
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@lru_cache(maxsize=1)
+def _safe_loader() -> Any:
+    """libyaml's safe loader when present; imported on first use (PyYAML costs ~10 ms of every
+    start, and most trees hold no YAML manifest)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(name: str, text: str, loader: Any = None) -> Any:
@@ -102,12 +107,36 @@ def load_yaml(name: str, text: str, loader: Any = None) -> Any:
     Aliases stay shared references, so an alias bomb costs no memory as long as callers
     only walk the keys they know. Any failure is a ParseError naming the file (and line).
     """
+    import yaml
+
     yaml_nesting_guard(name, text)
     try:
-        return yaml.load(text, Loader=loader or _YamlLoader)
+        return yaml.load(text, Loader=loader or _safe_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise ParseError(name, f"invalid YAML: {exc.problem or exc}", line) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
         raise ParseError(name, f"invalid YAML: {exc.__class__.__name__}: {exc}") from None
+
+
+_TOML_POSITION = re.compile(r"at line (\d+)")
+
+
+def load_toml(name: str, text: str) -> dict[str, Any]:
+    """A TOML document as a dict; any failure is a ParseError naming the file (and line).
+
+    rtoml (the Rust `toml` crate) rather than tomllib: a uv.lock or poetry.lock of a few
+    hundred packages is about a megabyte of wheel hashes, which tomllib reads in 70 ms and
+    rtoml in 8. Nesting is bounded by the crate (a bracket bomb is a parse error, not a crash).
+    """
+    import rtoml
+
+    try:
+        return rtoml.loads(text)
+    except rtoml.TomlParsingError as exc:
+        message = str(exc)
+        match = _TOML_POSITION.search(message)
+        raise ParseError(name, f"invalid TOML: {message}", int(match.group(1)) if match else None) from None
+    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
+        raise ParseError(name, f"invalid TOML: {exc.__class__.__name__}: {exc}") from None

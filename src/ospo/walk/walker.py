@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from ospo.model import FileProblem
+
+if TYPE_CHECKING:
+    import pathspec
 
 ALWAYS_SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", ".jj"})
 MAX_IGNORE_FILE_BYTES = 1 << 20
@@ -69,7 +71,7 @@ class Walker:
         real_root = os.path.realpath(root)
         base_specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
         if self.options.exclude:
-            base_specs.append(("", pathspec.GitIgnoreSpec.from_lines(self.options.exclude)))
+            base_specs.append(("", _gitignore_spec(self.options.exclude)))
         if self.options.respect_gitignore:
             info_exclude = self._load_ignore(os.path.join(root, ".git", "info", "exclude"), "")
             if info_exclude is not None:
@@ -174,10 +176,17 @@ class Walker:
             return None
         lines = data.decode("utf-8", errors="replace").splitlines()
         try:
-            return pathspec.GitIgnoreSpec.from_lines(lines)
+            return _gitignore_spec(lines)
         except Exception as exc:  # pathspec raises several types on bad patterns
             self.problems.append(FileProblem(path, "parse", f"bad ignore pattern: {exc}"))
             return None
+
+
+def _gitignore_spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    """pathspec is imported only when a tree has ignore rules (~8 ms of start-up otherwise)."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def _ignored(specs: tuple[tuple[str, pathspec.GitIgnoreSpec], ...], rel: str, is_dir: bool) -> bool:

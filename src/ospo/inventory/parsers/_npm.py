@@ -231,8 +231,6 @@ class KeyLines:
         return None
 
 
-
-
 def load_yaml_mapping(path: str, text: str) -> dict[str, Any]:
     """Parse YAML text into a mapping, nesting bounded first (ospo.walk.load_yaml)."""
     data = load_yaml(path, text)

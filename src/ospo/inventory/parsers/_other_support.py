@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import tomllib
 import xml.parsers.expat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -49,19 +48,6 @@ def _raised_in_packageurl(exc: BaseException) -> bool:
     return tb is not None and "packageurl" in tb.tb_frame.f_code.co_filename
 
 
-_TOML_LINE = re.compile(r"at line (\d+)")
-
-
-def load_toml(path: str, text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_LINE.search(str(exc))
-        raise ParseError(path, f"invalid TOML: {exc}", int(match.group(1)) if match else None) from None
-    except (RecursionError, ValueError) as exc:
-        raise ParseError(path, f"invalid TOML: {exc.__class__.__name__}") from None
-
-
 def load_json(path: str, text: str) -> Any:
     try:
         return json.loads(text)
@@ -69,8 +55,6 @@ def load_json(path: str, text: str) -> Any:
         raise ParseError(path, f"invalid JSON: {exc.msg}", exc.lineno) from None
     except (RecursionError, ValueError) as exc:
         raise ParseError(path, f"invalid JSON: {exc.__class__.__name__}") from None
-
-
 
 
 def load_yaml(path: str, text: str) -> Any:

@@ -9,13 +9,12 @@ the extras, the specifier text, a URL and the marker text, kept verbatim.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from ospo.inventory.purls import make_purl
-from ospo.model import Hash, ParseError, Scope
+from ospo.model import Hash, Scope
 
 ECOSYSTEM = "pypi"
 
@@ -24,7 +23,6 @@ _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _NAME_RE = re.compile(rf"^{_NAME}$")
 _REQ_RE = re.compile(rf"^\s*({_NAME})\s*(?:\[([^\]]*)\])?\s*(.*)$", re.DOTALL)
 _EXTRA_MARKER_RE = re.compile(r"""\bextra\s*==\s*(['"])([^'"]*)\1""")
-_TOML_LINE_RE = re.compile(r"line (\d+)")
 
 _TEST_WORDS = ("test", "tests", "testing", "pytest", "tox", "coverage", "e2e", "integration")
 _DEV_WORDS = (
@@ -148,18 +146,6 @@ def looks_like_dev_group(group: str) -> bool:
     """Whether a group name reads as a development group (for formats that mix extras in)."""
     words = re.split(r"[-_.\s]+", group.lower())
     return any(w in _TEST_WORDS or w in _DEV_WORDS for w in words)
-
-
-def load_toml(path: str, text: str) -> dict[str, Any]:
-    """tomllib.loads with its errors turned into ParseError carrying the line."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        m = _TOML_LINE_RE.search(message)
-        raise ParseError(path, f"invalid TOML: {message}", int(m.group(1)) if m else None) from None
-    except (RecursionError, ValueError, TypeError) as exc:
-        raise ParseError(path, f"invalid TOML: {exc}") from None
 
 
 def table(value: object) -> dict[str, Any]:

@@ -20,9 +20,10 @@ from dataclasses import replace
 from typing import Any
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, guarded, load_toml
+from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, guarded
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope
+from ospo.walk import load_toml
 
 ECOSYSTEM = "cargo"
 CRATES_IO_SOURCES = (

@@ -21,9 +21,10 @@ import posixpath
 from typing import Any
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, guarded, load_toml
+from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, guarded
 from ospo.inventory.purls import component
 from ospo.model import FileProblem, ManifestResult, ParseError, Scope
+from ospo.walk import load_toml
 
 ECOSYSTEM = "maven"
 

@@ -24,7 +24,6 @@ from ospo.inventory.parsers._python_support import (
     array_of_tables_lines,
     file_hashes,
     is_valid_name,
-    load_toml,
     looks_like_dev_group,
     normalize_name,
     scope_for_group,
@@ -34,6 +33,7 @@ from ospo.inventory.parsers._python_support import (
 )
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope, merge_scope
+from ospo.walk import load_toml
 
 
 def claims(name: str, relpath: str) -> bool:

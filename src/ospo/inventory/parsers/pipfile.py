@@ -18,13 +18,13 @@ from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
     array,
     is_valid_name,
-    load_toml,
     parse_hash,
     string,
     table,
 )
 from ospo.inventory.purls import component
 from ospo.model import FileProblem, Hash, ManifestResult, ParseError, Scope
+from ospo.walk import load_toml
 
 _SECTIONS = {"default": Scope.RUNTIME, "develop": Scope.DEV}
 _PIPFILE_SECTIONS = {"packages": Scope.RUNTIME, "dev-packages": Scope.DEV}

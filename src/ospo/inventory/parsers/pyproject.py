@@ -29,7 +29,6 @@ from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
     array,
     is_valid_name,
-    load_toml,
     normalize_name,
     scope_for_group,
     split_requirement,
@@ -38,6 +37,7 @@ from ospo.inventory.parsers._python_support import (
 )
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope
+from ospo.walk import load_toml
 
 _HEADER_RE = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
 _KEY_RE = re.compile(r"""^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=""")

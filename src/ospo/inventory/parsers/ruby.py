@@ -251,9 +251,7 @@ def parse_gemfile(path: str, text: str) -> ManifestResult:
         requirements = [m.group(2) for m in _STRING.finditer(head)]
         if "path" in options:
             result.notes.append(
-                FileProblem(
-                    path, "note", f"{name} comes from the local path {options['path']}: not listed", lineno
-                )
+                FileProblem(path, "note", f"{name} comes from the local path {options['path']}: not listed", lineno)
             )
             continue
         groups = set().union(*stack) if stack else set()

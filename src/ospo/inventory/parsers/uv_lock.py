@@ -26,7 +26,6 @@ from ospo.inventory.parsers._python_support import (
     array,
     array_of_tables_lines,
     is_valid_name,
-    load_toml,
     normalize_name,
     parse_hash,
     scope_for_group,
@@ -35,6 +34,7 @@ from ospo.inventory.parsers._python_support import (
 )
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope
+from ospo.walk import load_toml
 
 PYPI_SIMPLE = ("https://pypi.org/simple", "https://pypi.org/simple/")
 

@@ -5,7 +5,7 @@ generated columns; on PostgreSQL scans.summary as jsonb and licence and verdict 
 where-is index (INCLUDE).
 
 Revision ID: 0007_dashboard_indexes
-Revises: 0004_where_index
+Revises: 0005_exceptions
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0007_dashboard_indexes"
-down_revision = "0004_where_index"
+down_revision = "0005_exceptions"
 branch_labels = None
 depends_on = None
 
