@@ -332,3 +332,37 @@ def test_paged_pages_over_http(dashboard: Dashboard) -> None:
     assert "3 projects: " in home and "1 never scanned" not in home and "distinct components" in home
     vulns = client.get("/vulnerabilities?component=pkg:pypi/vulnpkg").text
     assert "vulnpkg@1.5.0" in vulns and "1 open or accepted findings (1 overdue)" in vulns
+
+
+def test_exception_sections_page_what_the_page_listed_whole(portfolio: Store) -> None:
+    from ospo.store.exceptions import SECTIONS, list_exceptions, section_counts, section_page
+
+    today = datetime.now(UTC).date()
+    stored = list_exceptions(portfolio, verdict=None)
+    allowed = [e for e in stored if e.verdict == "allow"]
+    whole = {
+        "expiring": sorted(
+            (e for e in allowed if e.status(today) == "expiring"), key=lambda e: (e.expires or date.max, e.id)
+        ),
+        "active": [e for e in allowed if e.status(today) == "active"],
+        "denials": [e for e in stored if e.verdict == "deny"],
+        "ended": [e for e in allowed if e.status(today) in ("expired", "revoked")],
+    }
+    assert sum(map(len, whole.values())) == len(stored) >= 3
+    assert section_counts(portfolio, today) == {s: len(whole[s]) for s in SECTIONS}
+    for section in SECTIONS:
+        paged = [e for offset in range(4) for e in section_page(portfolio, section, today, limit=1, offset=offset)]
+        assert [e.id for e in paged] == [e.id for e in whole[section]]
+
+
+def test_a_linked_exception_is_shown_on_top(dashboard: Dashboard) -> None:
+    from .test_pages_http import logged_in
+
+    reviewer, csrf = logged_in(dashboard, "reviewer")
+    approve = {"project": "shop-web", "purl": "pkg:pypi/vulnpkg@1.5.0", "decision": "approve", "reason": "batch job"}
+    assert reviewer.post("/review", data={**approve, "csrf_token": csrf}).status_code == 303
+    page = reviewer.get("/exceptions?ref=ospo-1").text
+    linked = page[page.index('id="linked"') : page.index('id="h-expiring"')]
+    assert "ospo-1" in linked and "batch job" in linked
+    assert page.count('id="ospo-1"') == 1  # the anchor of its own section only
+    assert reviewer.get("/exceptions?active=-5").status_code == 422

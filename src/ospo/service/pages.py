@@ -39,7 +39,7 @@ from ospo.reports.scan_json import scan_from_data
 from ospo.sbom.cyclonedx import inventory_to_cyclonedx_json
 from ospo.service.auth import PERMISSIONS, SESSION_COOKIE, get_store
 from ospo.service.charts import daily_series, line_chart
-from ospo.service.decisions import expiring_soon
+from ospo.service.decisions import expiring_count, expiring_soon
 from ospo.store import Store
 from ospo.store import dashboard_queries as dq
 from ospo.store.accounts import Principal, login, logout, principal_from_session
@@ -60,6 +60,7 @@ STALE_AFTER = timedelta(days=30)
 REVIEW_PAGE = 100  # items with a decision form per page; the CSV has them all
 # Rows per page of the long tables (every table pages with totals; the CSVs have every row).
 HOME_PAGE = 25
+HOME_EXPIRING = 10  # exceptions ending soon on the home page; the exceptions page has them all
 TABLE_PAGE = 100
 PROJECT_PAGE = 500  # components of one scan: most projects fit on one page
 COMPONENT_FINDINGS = 50
@@ -329,7 +330,8 @@ def home(request: Request, store: StoreDep, principal: Person, scans: Offset = 0
         unscanned=dq.products_without_scans(store),
         queue=dq.review_queue(store, limit=10),
         queue_total=sum(p.review for p in products),
-        expiring=expiring_soon(store, today),
+        expiring=expiring_soon(store, today, limit=HOME_EXPIRING),
+        expiring_total=expiring_count(store, today),
         risk_chart=line_chart(
             "Open findings and flagged components", labels, daily_series(days, ("vulnerabilities", "denied", "review"))
         ),
