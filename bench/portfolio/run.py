@@ -10,9 +10,12 @@ path, is what is being set up), then measures what the issue asks:
   judged with the service's policy and 500 synthetic advisories, stored, findings tracked.
 
 Usage: python bench/portfolio/run.py [--database URL] [--projects 10000] [--components 300]
+    [--scans 1] [--dashboard] [--schema NAME] [--keep]
 The database defaults to OSPO_TEST_DATABASE_URL, in a fresh schema dropped at the end
 (--keep keeps it and prints its name; --schema NAME measures a kept one again without
-generating, which takes a minute or more).
+generating, which takes a minute or more). The generator is shared with bench/dashboard
+(portfolio/generate.py); by default this bench generates one scan per project and none of
+the dashboard's extras (--dashboard: the dashboard bench's portfolio).
 """
 
 from __future__ import annotations
@@ -30,11 +33,9 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import psycopg
 import uvicorn
 
 from ospo.model import Component, ConcludedLicense, Inventory, PolicyDecision, ScanResult, Verdict
@@ -42,46 +43,13 @@ from ospo.service.app import create_app
 from ospo.service.judged_ingest import ingest_judged
 from ospo.service.reevaluate import load_service_policy
 from ospo.service.sbom_import import import_sbom
-from ospo.store import Store, normalise_url, open_store
+from ospo.store import Store, open_store
 from ospo.store.accounts import add_user, create_token
 from ospo.store.queries import where_rows
 from ospo.vulns.importer import import_source
 
-ECOSYSTEMS = [
-    ("npm", None, 0.45),
-    ("pypi", None, 0.2),
-    ("maven", "org.example", 0.2),
-    ("golang", "github.com/x", 0.1),
-    ("cargo", None, 0.05),
-]
-
-
-def package_pool(size: int, rng: random.Random) -> list[tuple[str, str | None, str, list[str]]]:
-    pool = []
-    for i in range(size):
-        r = rng.random()
-        acc = 0.0
-        for eco, ns, weight in ECOSYSTEMS:
-            acc += weight
-            if r <= acc:
-                break
-        namespace = f"{ns}{i % 50}" if ns else None
-        versions = sorted(
-            {f"{rng.randint(0, 5)}.{rng.randint(0, 30)}.{rng.randint(0, 20)}" for _ in range(rng.randint(1, 6))}
-        )
-        pool.append((eco, namespace, f"lib{i}", versions))
-    return pool
-
-
-def purl_of(eco: str, ns: str | None, name: str, version: str | None) -> str:
-    base = f"pkg:{eco}/{ns}/{name}" if ns else f"pkg:{eco}/{name}"
-    return f"{base}@{version}" if version else base
-
-
-def copy_rows(conn: psycopg.Connection, table: str, columns: list[str], rows: list[tuple[object, ...]]) -> None:
-    with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from portfolio.generate import Package, Spec, bench_schema, generate, package_pool
 
 
 def main() -> int:
@@ -92,129 +60,27 @@ def main() -> int:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--components", type=int, default=300)
     parser.add_argument("--packages", type=int, default=60_000)
+    parser.add_argument("--scans", type=float, default=1.0, help="mean scans per project (history)")
+    parser.add_argument(
+        "--dashboard", action="store_true", help="the full dashboard portfolio (advisories, findings, releases...)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the schema (its name is printed) for --schema")
     parser.add_argument("--schema", help="measure a portfolio kept by an earlier --keep run instead of generating one")
     args = parser.parse_args()
-    rng = random.Random(20261124)
-    plain = normalise_url(args.database).replace("postgresql+psycopg://", "postgresql://")
-    schema = args.schema or f"ospo_bench_{uuid.uuid4().hex[:8]}"
-    keep = args.keep or args.schema is not None
-    if args.schema is None:
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in args.database else "?"
-    url = f"{args.database}{sep}options=-csearch_path%3D{schema}"
-    store = open_store(url)
-    try:
-        pool = package_pool(args.packages, rng)
-        if args.schema is None:
-            generate(url, args, pool, rng)
-        print(f"schema {schema}" + (" (kept: rerun with --schema)" if keep else ""))
-        measure(store, url, pool)
-    finally:
-        store.close()
-        if not keep:
-            with psycopg.connect(plain, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    return 0
-
-
-def generate(
-    url: str, args: argparse.Namespace, pool: list[tuple[str, str | None, str, list[str]]], rng: random.Random
-) -> None:
-    """The portfolio straight into the tables with COPY, then vacuumed."""
-    started = time.perf_counter()
-    # Zipf-like popularity: a few packages are in nearly every project, most in few.
-    weights = [1.0 / (i + 1) ** 0.9 for i in range(len(pool))]
-    component_ids: dict[str, int] = {}
-    comp_rows = []
-    for eco, ns, name, versions in pool:
-        for v in versions:
-            purl = purl_of(eco, ns, name, v)
-            component_ids[purl] = len(component_ids) + 1
-            comp_rows.append((component_ids[purl], purl, purl_of(eco, ns, name, None), eco, ns, name, v))
-    now = datetime.now(UTC)
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as conn:
-        copy_rows(
-            conn, "components", ["id", "purl", "base_purl", "ecosystem", "namespace", "name", "version"], comp_rows
-        )
-        products = [(i + 1, f"product-{i}", None, "distributed", "") for i in range(args.projects // 10)]
-        copy_rows(conn, "products", ["id", "name", "team_id", "distribution", "description"], products)
-        projects, scans, links = [], [], []
-        for p in range(args.projects):
-            chosen = set()
-            for idx in rng.choices(range(len(pool)), weights=weights, k=args.components * 2):
-                chosen.add(idx)
-                if len(chosen) >= args.components:
-                    break
-            scan_id = p + 1
-            projects.append((p + 1, f"project-{p}", None, (p % len(products)) + 1, None, scan_id))
-            scans.append(
-                (
-                    scan_id,
-                    p + 1,
-                    None,
-                    uuid.uuid4().hex + uuid.uuid4().hex,
-                    "scan",
-                    now,
-                    "distributed",
-                    "allow",
-                    len(chosen),
-                    "{}",
-                    "{}",
-                )
+    spec = Spec(args.projects, args.components, args.packages, scans=args.scans, dashboard=args.dashboard)
+    with bench_schema(args.database, args.schema, args.keep or args.schema is not None) as (url, plain, reused):
+        if not reused:
+            generated = generate(url, plain, spec)
+            print(
+                f"portfolio: {args.projects:,} projects, {generated.counts['scan_components']:,} scan-component "
+                f"links, {generated.counts['components']:,} distinct components, built in {generated.seconds:.1f} s"
             )
-            for idx in chosen:
-                eco, ns, name, versions = pool[idx]
-                links.append(
-                    (
-                        scan_id,
-                        component_ids[purl_of(eco, ns, name, rng.choice(versions))],
-                        "runtime",
-                        "MIT",
-                        "declared",
-                        "allow",
-                        "[]",
-                    )
-                )
-        copy_rows(
-            conn, "projects", ["id", "name", "repository_url", "product_id", "team_id", "latest_scan_id"], projects
-        )
-        copy_rows(
-            conn,
-            "scans",
-            [
-                "id",
-                "project_id",
-                "release_id",
-                "content_hash",
-                "kind",
-                "created_at",
-                "distribution",
-                "verdict",
-                "component_count",
-                "summary",
-                "result",
-            ],
-            scans,
-        )
-        copy_rows(
-            conn,
-            "scan_components",
-            ["scan_id", "component_id", "scope", "license", "license_source", "verdict", "reasons"],
-            links,
-        )
-        for table in ("components", "products", "projects", "scans"):
-            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-        conn.commit()
-    # A loaded portfolio is vacuumed by autovacuum in life; do it now so index-only
-    # scans see a visibility map, as they would on a running server.
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-    print(
-        f"portfolio: {args.projects:,} projects, {len(links):,} scan-component links, "
-        f"{len(comp_rows):,} distinct components, built in {time.perf_counter() - started:.1f} s"
-    )
+        store = open_store(url)
+        try:
+            measure(store, url, package_pool(args.packages, random.Random(spec.seed)))
+        finally:
+            store.close()
+    return 0
 
 
 def percentiles(timings: list[float]) -> str:
@@ -223,11 +89,11 @@ def percentiles(timings: list[float]) -> str:
     return f"p50 {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {timings[-1]:.1f} ms"
 
 
-def measure(store: Store, url: str, pool: list[tuple[str, str | None, str, list[str]]]) -> None:
+def measure(store: Store, url: str, pool: list[Package]) -> None:
     rng = random.Random(7)  # its own generator: a kept portfolio is measured on the same queries
     # where-is: 100 queries, half popular packages, half from the tail.
     targets = [pool[i] for i in range(50)] + [pool[rng.randrange(50, len(pool))] for _ in range(50)]
-    purls = [purl_of(eco, ns, name, None) for eco, ns, name, _ in targets]
+    purls = [pkg.purl() for pkg in targets]
     timings, hits = [], []
     for purl in purls:
         t = time.perf_counter()

@@ -7,6 +7,7 @@ import functools
 import json
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -44,7 +45,7 @@ def to_data(obj: Any) -> Any:
 
 def from_data(cls: type[T], data: Any) -> T:
     """Rebuild a dataclass tree written by `to_data` (unknown keys are ignored)."""
-    return typing.cast(T, _build(cls, data))
+    return typing.cast(T, _builder(typing.cast(Any, cls))(data))
 
 
 @functools.cache
@@ -55,29 +56,43 @@ def _fields_of(cls: type) -> tuple[tuple[str, Any], ...]:
     return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
-def _build(tp: Any, data: Any) -> Any:
+def _as_is(data: Any) -> Any:
+    return data
+
+
+@functools.cache
+def _builder(tp: Any) -> Callable[[Any], Any]:
+    """A function rebuilding values of type `tp`, made once per type: inspecting the type
+    hints again for every value cost most of the time of rebuilding a large scan."""
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        if data is None:
-            return None
         members = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _build(members[0], data)
+        member = _builder(members[0])
+        if member is _as_is:
+            return _as_is
+        return lambda data: None if data is None else member(data)
     if origin in (list, tuple):
         args = typing.get_args(tp)
-        inner = args[0] if args else Any
-        items = [_build(inner, x) for x in data]
+        inner = _builder(args[0] if args else Any)
         if origin is tuple:
-            return tuple(items)
-        return items
+            return (lambda data: tuple(data)) if inner is _as_is else (lambda data: tuple([inner(x) for x in data]))
+        return (lambda data: list(data)) if inner is _as_is else (lambda data: [inner(x) for x in data])
     if origin is dict:
         _, vt = typing.get_args(tp)
-        return {k: _build(vt, v) for k, v in data.items()}
+        value = _builder(vt)
+        return lambda data: {k: value(v) for k, v in data.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        kwargs = {name: _build(hint, data[name]) for name, hint in _fields_of(tp) if name in data}
-        return tp(**kwargs)
+        cls = tp
+        fields = [(name, _builder(hint)) for name, hint in _fields_of(tp)]
+
+        def build(data: Any) -> Any:
+            return cls(**{name: make(data[name]) for name, make in fields if name in data})
+
+        return build
     if isinstance(tp, type) and issubclass(tp, Enum):
-        return tp(data)
-    return data
+        enum = tp
+        return lambda data: enum(data)
+    return _as_is
 
 
 def json_text(data: Any) -> str:

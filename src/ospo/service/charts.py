@@ -1,8 +1,10 @@
 """Trend charts as inline SVG, drawn on the server: the dashboard needs no JavaScript to read.
 
-The portfolio trend is rebuilt from one point per scan (`queries.trends`): after each scan
-the portfolio's figure is the sum over projects of each project's latest figure so far, and
-points of the same day collapse into the day's last value.
+The portfolio trend is rebuilt from one point per scan: after each scan the portfolio's
+figure is the sum over projects of each project's latest figure so far, and points of the
+same day collapse into the day's last value. `portfolio_trend` does it from the points of
+`queries.trends`; on a large portfolio the database does it (`dashboard_queries.trend_by_day`)
+and `daily_series` only shapes the result.
 """
 
 from __future__ import annotations
@@ -24,15 +26,27 @@ class Series:
 
 
 def portfolio_trend(points: Iterable[Mapping[str, Any]], keys: Sequence[str]) -> tuple[list[str], list[Series]]:
-    """(day labels, one series per key) of portfolio totals after each day's scans."""
+    """(day labels, one series per key) of portfolio totals after each day's scans.
+
+    Running totals: each point replaces its project's previous one (O(points), not
+    O(points x projects))."""
     latest: dict[str, Mapping[str, Any]] = {}
+    totals = dict.fromkeys(keys, 0.0)
     days: dict[str, dict[str, float]] = {}
     for point in points:
-        latest[str(point["project"])] = point
-        day = str(point["at"])[:10]
-        days[day] = {k: float(sum(float(p.get(k, 0) or 0) for p in latest.values())) for k in keys}
+        project = str(point["project"])
+        before = latest.get(project)
+        for k in keys:
+            totals[k] += float(point.get(k, 0) or 0) - (float(before.get(k, 0) or 0) if before is not None else 0.0)
+        latest[project] = point
+        days[str(point["at"])[:10]] = dict(totals)
     labels = list(days)
     return labels, [Series(k, tuple(days[d][k] for d in labels)) for k in keys]
+
+
+def daily_series(days: Sequence[tuple[str, Mapping[str, float]]], keys: Sequence[str]) -> list[Series]:
+    """One series per key from (day, totals) rows such as `dashboard_queries.trend_by_day`."""
+    return [Series(k, tuple(float(totals.get(k, 0)) for _, totals in days)) for k in keys]
 
 
 def line_chart(

@@ -38,6 +38,7 @@ from ospo.store.exceptions import (
     new_exception_in,
     ref,
     revoke_in,
+    section_counts,
 )
 from ospo.store.exceptions import expiring as store_expiring
 from ospo.store.portfolio import ProductRow, ProjectRow
@@ -114,11 +115,18 @@ def policy_waivers(today: date) -> tuple[list[PolicyWaiver], str | None]:
     ], None
 
 
-def expiring_soon(store: Store, today: date) -> list[StoredException | PolicyWaiver]:
-    """Waivers in force that end within 30 days, the store's and the policy file's, soonest first."""
-    soon: list[StoredException | PolicyWaiver] = [*store_expiring(store, today)]
+def expiring_soon(store: Store, today: date, limit: int | None = None) -> list[StoredException | PolicyWaiver]:
+    """Waivers in force that end within 30 days, the store's and the policy file's, soonest
+    first (the first `limit` of them)."""
+    soon: list[StoredException | PolicyWaiver] = [*store_expiring(store, today, limit=limit)]
     soon.extend(w for w in policy_waivers(today)[0] if w.status == "expiring")
-    return sorted(soon, key=lambda e: (e.expires or date.max, str(e.id)))
+    return sorted(soon, key=lambda e: (e.expires or date.max, str(e.id)))[:limit]
+
+
+def expiring_count(store: Store, today: date) -> int:
+    """How many waivers in force end within 30 days, the store's and the policy file's."""
+    policy = sum(1 for w in policy_waivers(today)[0] if w.status == "expiring")
+    return section_counts(store, today)["expiring"] + policy
 
 
 def _check_scope(store: Store, scope: str, name: str | None) -> None:

@@ -13,8 +13,12 @@ from __future__ import annotations
 import csv
 import hmac
 import io
+import logging
 import secrets
+import threading
 from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from importlib.resources import files
@@ -23,7 +27,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from ospo.licenses import category_of
 from ospo.licenses.catalog import license_text
@@ -34,20 +38,38 @@ from ospo.reports.notice import render_html as render_notice_html
 from ospo.reports.scan_json import scan_from_data
 from ospo.sbom.cyclonedx import inventory_to_cyclonedx_json
 from ospo.service.auth import PERMISSIONS, SESSION_COOKIE, get_store
-from ospo.service.charts import line_chart, portfolio_trend
-from ospo.service.decisions import expiring_soon
+from ospo.service.charts import daily_series, line_chart
+from ospo.service.decisions import expiring_count, expiring_soon
 from ospo.store import Store
 from ospo.store import dashboard_queries as dq
 from ospo.store.accounts import Principal, login, logout, principal_from_session
-from ospo.store.queries import portfolio_summary, trends, where
 from ospo.vulns.matcher import AdvisoryIndex, component_key, match_components
-from ospo.vulns.severity import RATINGS
 from ospo.vulns.sla import VEX_JUSTIFICATIONS
-from ospo.vulns.tracking import TrackedFinding, list_findings
+from ospo.vulns.tracking import (
+    FindingFilter,
+    SeverityCounts,
+    count_findings,
+    finding_ids_by_alias,
+    iter_findings,
+    page_findings,
+    severity_counts,
+)
 
 LOGIN_CSRF_COOKIE = "ospo_login_csrf"
 STALE_AFTER = timedelta(days=30)
 REVIEW_PAGE = 100  # items with a decision form per page; the CSV has them all
+# Rows per page of the long tables (every table pages with totals; the CSVs have every row).
+HOME_PAGE = 25
+HOME_EXPIRING = 10  # exceptions ending soon on the home page; the exceptions page has them all
+TABLE_PAGE = 100
+PROJECT_PAGE = 500  # components of one scan: most projects fit on one page
+COMPONENT_FINDINGS = 50
+# A figure no index answers (distinct components of the latest scans) is recounted within
+# the request when the last count took less than this, else in a background thread.
+INLINE_FIGURES_SECONDS = 0.1
+INLINE_FIGURES_LINKS = 100_000  # never counted yet: inline only below this many links
+log = logging.getLogger("ospo.pages")
+Offset = Annotated[int, Query(ge=0, le=100_000_000)]
 STATIC = {"dashboard.css": "text/css; charset=utf-8", "search.js": "text/javascript; charset=utf-8"}
 
 router = APIRouter(include_in_schema=False)
@@ -194,62 +216,126 @@ def logout_submit(
 # --- the dashboard -----------------------------------------------------------------------
 
 
-def _severity_table(findings: list[TrackedFinding], today: date) -> list[dict[str, Any]]:
-    rows = []
-    for rating in RATINGS:
-        mine = [f for f in findings if f.severity == rating]
-        open_ = [f for f in mine if f.effective_state == "open"]
-        rows.append(
-            {
-                "severity": rating,
-                "open": len(open_),
-                "overdue": sum(1 for f in open_ if f.overdue),
-                "due_soon": sum(1 for f in open_ if not f.overdue and f.days_left is not None and f.days_left <= 7),
-                "accepted": sum(1 for f in mine if f.effective_state == "accepted-risk"),
-            }
-        )
-    return [r for r in rows if r["open"] or r["accepted"]]
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long table starts, how many rows there are, and the links to the
+    pages before and after (the other query parameters kept)."""
+
+    offset: int
+    size: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+
+    @property
+    def first(self) -> int:
+        return self.offset + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.offset + self.size, self.total)
+
+
+def _pager(request: Request, param: str, offset: int, size: int, total: int) -> Pager:
+    def url(start: int) -> str:
+        params = {k: v for k, v in request.query_params.items() if k != param}
+        if start:
+            params[param] = str(start)
+        return request.url.path + ("?" + urlencode(params) if params else "")
+
+    last_start = max(0, (total - 1) // size * size)
+    prev_url = url(max(0, min(offset - size, last_start))) if offset > 0 else None
+    next_url = url(offset + size) if offset + size < total else None
+    return Pager(offset, size, total, prev_url, next_url)
+
+
+def _severity_table(counts: list[SeverityCounts]) -> list[dict[str, Any]]:
+    return [
+        {"severity": c.severity, "open": c.open, "overdue": c.overdue, "due_soon": c.due_soon, "accepted": c.accepted}
+        for c in counts
+        if c.open or c.accepted
+    ]
+
+
+_refreshing: set[int] = set()
+_refreshing_lock = threading.Lock()
+
+
+def _refresh_later(store: Store) -> None:
+    """Recount the cached figures in a thread of their own (one per store at a time)."""
+    with _refreshing_lock:
+        if id(store) in _refreshing:
+            return
+        _refreshing.add(id(store))
+
+    def run() -> None:
+        try:
+            dq.refresh_figures(store)
+        except Exception:  # logged, never raised into a request; the old figure stays
+            log.exception("recounting the dashboard figures failed")
+        finally:
+            with _refreshing_lock:
+                _refreshing.discard(id(store))
+
+    threading.Thread(target=run, name="ospo-figures", daemon=True).start()
+
+
+def _figures(store: Store) -> tuple[dq.Figures | None, bool]:
+    """(figures, current): the cached figures, recounted now when that is quick (a small
+    portfolio), else recounted in the background while the page shows the last count."""
+    figures, current = dq.cached_figures(store)
+    if current:
+        return figures, True
+    if figures is not None:
+        quick = figures.seconds < INLINE_FIGURES_SECONDS
+    else:
+        quick = dq.latest_link_count(store) < INLINE_FIGURES_LINKS
+    if quick:
+        return dq.refresh_figures(store), True
+    _refresh_later(store)
+    return figures, False
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, store: StoreDep, principal: Person) -> HTMLResponse:
+def home(request: Request, store: StoreDep, principal: Person, scans: Offset = 0, flags: Offset = 0) -> HTMLResponse:
     now = datetime.now(UTC)
     today = now.date()
-    findings = list_findings(store, today=today)
-    statuses = dq.project_statuses(store)
-    by_product: dict[str, dict[str, Any]] = {}
-    for s in statuses:
-        entry = by_product.setdefault(s.product or "", {"product": s.product, "projects": 0, "deny": 0, "review": 0})
-        entry["projects"] += 1
-        entry["deny"] += s.deny
-        entry["review"] += s.review
-    flags = sorted(by_product.values(), key=lambda e: (-e["deny"], -e["review"], e["product"] or "\uffff"))
-    scans = sorted(
-        statuses,
-        key=lambda s: (s.scanned_at is not None, (s.age_days(now) or 0) < STALE_AFTER.days, s.scanned_at or now),
-    )
-    points = trends(store)
-    labels, series = portfolio_trend(points, ("vulnerabilities", "denied", "review"))
-    clabels, cseries = portfolio_trend(points, ("components",))
-    queue = dq.review_queue(store, limit=10)
+    severities = severity_counts(store, today)
+    # open and accepted partition what the findings pages list (state open or accepted-risk)
+    findings_total = sum(c.open + c.accepted for c in severities)
+    urgent = page_findings(store, today, limit=15, overdue_total=sum(c.overdue for c in severities))
+    products = dq.product_flags(store)
+    counts = dq.scan_status_counts(store, now - STALE_AFTER)
+    statuses = dq.project_statuses(store, order="scan", limit=HOME_PAGE, offset=scans)
+    days = dq.trend_by_day(store)
+    labels = [day for day, _ in days]
+    figures, current = _figures(store)
     return render(
         "home.html.j2",
         request,
         principal,
         now=now,
-        summary=portfolio_summary(store),
-        severities=_severity_table(findings, today),
-        findings=findings[:15],
-        findings_total=len(findings),
-        flags=flags,
-        scans=scans,
+        summary={"projects": counts.projects - counts.never},
+        figures=figures,
+        figures_current=current,
+        severities=_severity_table(severities),
+        findings=urgent,
+        findings_total=findings_total,
+        flags=products[flags : flags + HOME_PAGE],
+        flags_pager=_pager(request, "flags", flags, HOME_PAGE, len(products)),
+        scans=statuses,
+        scan_counts=counts,
+        scans_pager=_pager(request, "scans", scans, HOME_PAGE, counts.projects),
         stale_days=STALE_AFTER.days,
         unscanned=dq.products_without_scans(store),
-        queue=queue,
-        queue_total=sum(s.review for s in statuses),
-        expiring=expiring_soon(store, today),
-        risk_chart=line_chart("Open findings and flagged components", labels, series),
-        size_chart=line_chart("Components in the portfolio", clabels, cseries),
+        queue=dq.review_queue(store, limit=10),
+        queue_total=sum(p.review for p in products),
+        expiring=expiring_soon(store, today, limit=HOME_EXPIRING),
+        expiring_total=expiring_count(store, today),
+        risk_chart=line_chart(
+            "Open findings and flagged components", labels, daily_series(days, ("vulnerabilities", "denied", "review"))
+        ),
+        size_chart=line_chart("Components in the portfolio", labels, daily_series(days, ("components",))),
         base_of=_base_purl,
     )
 
@@ -261,13 +347,16 @@ def _base_purl(purl: str) -> str:
 
 
 @router.get("/portfolio", response_class=HTMLResponse)
-def portfolio_page(request: Request, store: StoreDep, principal: Person) -> HTMLResponse:
+def portfolio_page(request: Request, store: StoreDep, principal: Person, start: Offset = 0) -> HTMLResponse:
     now = datetime.now(UTC)
+    counts = dq.scan_status_counts(store, now - STALE_AFTER)
     return render(
         "portfolio.html.j2",
         request,
         principal,
-        statuses=dq.project_statuses(store),
+        statuses=dq.project_statuses(store, limit=TABLE_PAGE, offset=start),
+        pager=_pager(request, "start", start, TABLE_PAGE, counts.projects),
+        counts=counts,
         products=dq.product_names(store),
         now=now,
         stale_days=STALE_AFTER.days,
@@ -276,13 +365,25 @@ def portfolio_page(request: Request, store: StoreDep, principal: Person) -> HTML
 
 @router.get("/product", response_class=HTMLResponse)
 def product_page(
-    request: Request, store: StoreDep, principal: Person, name: Annotated[str, Query(max_length=300)]
+    request: Request,
+    store: StoreDep,
+    principal: Person,
+    name: Annotated[str, Query(max_length=300)],
+    start: Offset = 0,
 ) -> HTMLResponse:
     view = dq.product_view(store, name)
     if view is None:
         return _not_found(request, principal, f"No product named {name}.")
-    projects = [s for s in dq.project_statuses(store) if s.product == name]
-    return render("product.html.j2", request, principal, product=view, projects=projects)
+    counts = dq.scan_status_counts(store, datetime.now(UTC) - STALE_AFTER, product=name)
+    projects = dq.project_statuses(store, product=name, limit=TABLE_PAGE, offset=start)
+    return render(
+        "product.html.j2",
+        request,
+        principal,
+        product=view,
+        projects=projects,
+        pager=_pager(request, "start", start, TABLE_PAGE, counts.projects),
+    )
 
 
 def _not_found(request: Request, principal: Principal, message: str) -> HTMLResponse:
@@ -305,18 +406,17 @@ def project_page(
     name: Annotated[str, Query(max_length=300)],
     scan: int | None = None,
     verdict: Annotated[str | None, Query(pattern="^(allow|review|deny)$")] = None,
+    start: Offset = 0,
 ) -> HTMLResponse:
     view = dq.scan_view(store, name, scan)
-    data = dq.scan_result_data(store, view.scan_id) if view is not None else None
-    if view is None or data is None:
+    if view is None:
         return _not_found(request, principal, f"No scan of a project named {name}.")
-    lines = dq.scan_components(store, view.scan_id)
-    counts = {v: sum(1 for line in lines if line.verdict == v) for v in ("deny", "review", "allow")}
-    if verdict:
-        lines = [line for line in lines if line.verdict == verdict]
-    # The raw JSON is enough here; rebuilding the whole ScanResult costs more than the page.
+    counts = dq.scan_verdict_counts(store, view.scan_id)
+    lines = dq.scan_components(store, view.scan_id, verdict=verdict, limit=PROJECT_PAGE, offset=start)
+    shown = counts.get(verdict, 0) if verdict else sum(counts.values())
+    # Only the vulnerabilities of the stored result, taken out by the database.
     vulns: dict[str, list[dict[str, Any]]] = {}
-    matches = data.get("vulnerabilities") or []
+    matches = dq.scan_result_part(store, view.scan_id, "vulnerabilities") or []
     for match in matches:
         vulns.setdefault(str(match.get("purl")), []).append(match.get("advisory") or {})
     return render(
@@ -329,6 +429,7 @@ def project_page(
         verdict=verdict,
         vulns=vulns,
         vuln_count=len(matches),
+        pager=_pager(request, "start", start, PROJECT_PAGE, shown),
     )
 
 
@@ -377,10 +478,9 @@ def why_page(
     scan: int | None = None,
 ) -> HTMLResponse:
     view = dq.scan_view(store, project, scan)
-    data = dq.scan_result_data(store, view.scan_id) if view is not None else None
-    if view is None or data is None:
+    if view is None:
         return _not_found(request, principal, f"No scan of a project named {project}.")
-    inventory = data.get("inventory") or {}
+    inventory = dq.scan_result_part(store, view.scan_id, "inventory") or {}
     names = {str(c.get("purl")): c for c in (*(inventory.get("components") or ()), *(inventory.get("projects") or ()))}
     if not any(str(c.get("purl")) == purl for c in inventory.get("components") or ()):
         return _not_found(request, principal, f"{purl} is not in this scan of {project}.")
@@ -390,80 +490,136 @@ def why_page(
 
 @router.get("/component", response_class=HTMLResponse)
 def component_page(
-    request: Request, store: StoreDep, principal: Person, purl: Annotated[str, Query(min_length=5, max_length=1000)]
+    request: Request,
+    store: StoreDep,
+    principal: Person,
+    purl: Annotated[str, Query(min_length=5, max_length=1000)],
+    start: Offset = 0,
 ) -> HTMLResponse:
     base = _base_purl(purl)
     identity = dq.component_identity(store, base)
     if identity is None:
         return _not_found(request, principal, f"No component {base} in the portfolio.")
-    hits = where(store, base)
-    hits = [h for h in hits if _base_purl(h.purl) == base]
-    facts = dq.component_facts(store, base)
-    versions = sorted({(p, v) for p, v, *_ in facts}, key=lambda pv: pv[0])
+    versions = dq.component_versions(store, base)
+    usage = dq.component_usage(store, base, limit=TABLE_PAGE, offset=start)
     probe = Component(base, identity.name, None, identity.ecosystem, namespace=identity.namespace)
     key = component_key(probe)
     index = AdvisoryIndex.from_store(store, [key]) if key else AdvisoryIndex()
     affected: dict[str, list[Any]] = {}
     upgrades: dict[str, str | None] = {}
-    for p, v in versions:
-        if v is None:
+    for v in versions:
+        if v.version is None:
             continue
         match = match_components(
-            [Component(p, identity.name, v, identity.ecosystem, namespace=identity.namespace)], index
+            [Component(v.purl, identity.name, v.version, identity.ecosystem, namespace=identity.namespace)], index
         )
-        affected[p] = match.findings
-        if p in match.advice:
-            upgrades[p] = match.advice[p].upgrade_to
+        affected[v.purl] = match.findings
+        if v.purl in match.advice:
+            upgrades[v.purl] = match.advice[v.purl].upgrade_to
+    today = datetime.now(UTC).date()
+    where = FindingFilter(purl=base, include_closed=True)  # closed ones too: they can be reopened
+    findings_total, overdue = count_findings(store, today, where)
     return render(
         "component.html.j2",
         request,
         principal,
         base=base,
         identity=identity,
-        hits=hits,
-        facts=facts,
+        usage=usage,
+        pager=_pager(request, "start", start, TABLE_PAGE, sum(v.projects for v in versions)),
         versions=versions,
-        licenses=sorted({lic or "unknown" for *_, lic, _v in facts}),
+        pending_total=sum(v.verdicts.get("review", 0) + v.verdicts.get("deny", 0) for v in versions),
+        licenses=sorted({lic or "unknown" for v in versions for lic in v.licenses}),
         advisories=sorted(index.advisories.values(), key=lambda a: a.id),
         affected=affected,
         upgrades=upgrades,
-        findings=[
-            f
-            for f in list_findings(store, today=datetime.now(UTC).date(), include_closed=True)
-            if _base_purl(f.purl) == base
-        ],
+        findings=page_findings(store, today, where, limit=COMPONENT_FINDINGS, overdue_total=overdue),
+        findings_total=findings_total,
     )
 
 
 @router.get("/license", response_class=HTMLResponse)
 def license_page(
-    request: Request, store: StoreDep, principal: Person, expression: Annotated[str, Query(max_length=1000)]
+    request: Request,
+    store: StoreDep,
+    principal: Person,
+    expression: Annotated[str, Query(max_length=1000)],
+    start: Offset = 0,
 ) -> HTMLResponse:
-    rows = dq.components_with_license(store, expression)
-    return render("license.html.j2", request, principal, expression=expression, rows=rows)
+    rows = dq.components_with_license(store, expression, limit=TABLE_PAGE, offset=start)
+    # the total from the scans' summaries; never less than what the rows show
+    figures, _ = _figures(store)
+    counted = figures.licenses.get(expression, 0) if figures is not None else 0
+    total = max(counted, start + len(rows) + (1 if len(rows) == TABLE_PAGE else 0))
+    return render(
+        "license.html.j2",
+        request,
+        principal,
+        expression=expression,
+        rows=rows,
+        total=total,
+        pager=_pager(request, "start", start, TABLE_PAGE, total),
+    )
 
 
 @router.get("/advisory", response_class=HTMLResponse)
 def advisory_page(
-    request: Request, store: StoreDep, principal: Person, id: Annotated[str, Query(max_length=200)]
+    request: Request,
+    store: StoreDep,
+    principal: Person,
+    id: Annotated[str, Query(max_length=200)],
+    start: Offset = 0,
 ) -> HTMLResponse:
     row = dq.advisory(store, id)
-    findings = [
-        f
-        for f in list_findings(store, today=datetime.now(UTC).date(), include_closed=True)
-        if id in f.vuln_id or id in f.aliases
-    ]
-    if row is None and not findings:
+    ids = {id, *((row.id, *(row.aliases or ())) if row is not None else ())}
+    today = datetime.now(UTC).date()
+    where = FindingFilter(vuln_ids=tuple(sorted(ids)), include_closed=True)
+    total, overdue = count_findings(store, today, where)
+    if row is None and total == 0:
+        # a finding that knows this id only as an alias of its canonical one
+        ids |= finding_ids_by_alias(store, id)
+        where = FindingFilter(vuln_ids=tuple(sorted(ids)), include_closed=True)
+        total, overdue = count_findings(store, today, where)
+    if row is None and not total:
         return _not_found(request, principal, f"No advisory {id}.")
+    findings = page_findings(store, today, where, limit=TABLE_PAGE, offset=start, overdue_total=overdue)
     return render(
-        "advisory.html.j2", request, principal, advisory_id=id, row=row, findings=findings, base_of=_base_purl
+        "advisory.html.j2",
+        request,
+        principal,
+        advisory_id=id,
+        row=row,
+        findings=findings,
+        pager=_pager(request, "start", start, TABLE_PAGE, total),
+        base_of=_base_purl,
     )
 
 
 @router.get("/vulnerabilities", response_class=HTMLResponse)
-def vulnerabilities_page(request: Request, store: StoreDep, principal: Person) -> HTMLResponse:
-    findings = list_findings(store, today=datetime.now(UTC).date())
-    return render("vulnerabilities.html.j2", request, principal, findings=findings, base_of=_base_purl)
+def vulnerabilities_page(
+    request: Request,
+    store: StoreDep,
+    principal: Person,
+    start: Offset = 0,
+    project: Annotated[str | None, Query(max_length=300)] = None,
+    component: Annotated[str | None, Query(max_length=1000)] = None,
+) -> HTMLResponse:
+    today = datetime.now(UTC).date()
+    where = FindingFilter(project=project or None, purl=_base_purl(component) if component else None)
+    total, overdue = count_findings(store, today, where)
+    findings = page_findings(store, today, where, limit=TABLE_PAGE, offset=start, overdue_total=overdue)
+    return render(
+        "vulnerabilities.html.j2",
+        request,
+        principal,
+        findings=findings,
+        total=total,
+        overdue=overdue,
+        project=project,
+        component=_base_purl(component) if component else None,
+        pager=_pager(request, "start", start, TABLE_PAGE, total),
+        base_of=_base_purl,
+    )
 
 
 # --- search --------------------------------------------------------------------------------
@@ -483,17 +639,23 @@ def _hit_url(hit: dq.SearchHit) -> str:
             return "/advisory?" + urlencode({"id": hit.key})
 
 
+def _licences(store: Store) -> dict[str, int] | None:
+    """The cached licence counts of the latest scans (None: count them with the search)."""
+    figures, _ = _figures(store)
+    return figures.licenses if figures is not None else None
+
+
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request, store: StoreDep, principal: Person, q: Annotated[str, Query(max_length=300)] = ""
 ) -> HTMLResponse:
-    hits = dq.search(store, q) if q.strip() else []
+    hits = dq.search(store, q, licences=_licences(store)) if q.strip() else []
     return render("search.html.j2", request, principal, q=q, hits=[(h, _hit_url(h)) for h in hits])
 
 
 @router.get("/search.json")
 def search_json(store: StoreDep, principal: Person, q: Annotated[str, Query(max_length=300)] = "") -> JSONResponse:
-    hits = dq.search(store, q, limit=8) if len(q.strip()) >= 2 else []
+    hits = dq.search(store, q, limit=8, licences=_licences(store)) if len(q.strip()) >= 2 else []
     return JSONResponse(
         [{"kind": h.kind, "label": h.label, "detail": h.detail, "url": _hit_url(h)} for h in hits],
         headers={"Cache-Control": "no-store"},
@@ -504,13 +666,15 @@ def search_json(store: StoreDep, principal: Person, q: Annotated[str, Query(max_
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, store: StoreDep, principal: Person) -> HTMLResponse:
+def review_page(request: Request, store: StoreDep, principal: Person, start: Offset = 0) -> HTMLResponse:
+    total = dq.review_total(store)
     return render(
         "review.html.j2",
         request,
         principal,
-        queue=dq.review_queue(store, limit=REVIEW_PAGE + 1),
-        shown=REVIEW_PAGE,
+        queue=dq.review_queue(store, limit=REVIEW_PAGE, offset=start),
+        total=total,
+        pager=_pager(request, "start", start, REVIEW_PAGE, total),
         decisions=dq.recent_decisions(store),
     )
 
@@ -554,14 +718,24 @@ def review_submit(
 # --- exports -------------------------------------------------------------------------------
 
 
-def _csv(name: str, header: list[str], rows: list[list[Any]]) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return Response(
-        out.getvalue(),
+def _csv(name: str, header: list[str], rows: Iterable[list[Any]]) -> StreamingResponse:
+    """A CSV download written as it is read: the first bytes leave before the last row of a
+    portfolio-wide table (hundreds of thousands of rows) is fetched."""
+
+    def body() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+            if out.tell() > 1 << 16:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
+    return StreamingResponse(
+        body(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
     )
@@ -581,7 +755,7 @@ def _file_name(project: str, suffix: str) -> str:
 @router.get("/export/components.csv")
 def export_components(
     store: StoreDep, principal: Person, project: Annotated[str, Query(max_length=300)], scan: int | None = None
-) -> Response:
+) -> StreamingResponse:
     view = dq.scan_view(store, project, scan)
     if view is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such project or scan")
@@ -608,24 +782,21 @@ def export_components(
 
 
 @router.get("/export/review.csv")
-def export_review(store: StoreDep, principal: Person) -> Response:
+def export_review(store: StoreDep, principal: Person) -> StreamingResponse:
     return _csv(
         "review-queue.csv",
         ["product", "project", "purl", "license", "verdict", "reasons"],
-        [
-            [i.product, i.project, i.purl, i.license, i.verdict, list(i.reasons)]
-            for i in dq.review_queue(store, 100_000)
-        ],
+        ([i.product, i.project, i.purl, i.license, i.verdict, list(i.reasons)] for i in dq.iter_review_queue(store)),
     )
 
 
 @router.get("/export/vulnerabilities.csv")
-def export_vulnerabilities(store: StoreDep, principal: Person) -> Response:
-    findings = list_findings(store, today=datetime.now(UTC).date())
+def export_vulnerabilities(store: StoreDep, principal: Person) -> StreamingResponse:
+    findings = iter_findings(store, datetime.now(UTC).date())
     return _csv(
         "vulnerabilities.csv",
         ["project", "purl", "id", "aliases", "severity", "score", "state", "due", "overdue", "days_left", "fixed"],
-        [
+        (
             [
                 f.project,
                 f.purl,
@@ -640,7 +811,7 @@ def export_vulnerabilities(store: StoreDep, principal: Person) -> Response:
                 list(f.fixed_versions),
             ]
             for f in findings
-        ],
+        ),
     )
 
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Request, status
+from fastapi import APIRouter, BackgroundTasks, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ospo.model import OspoError
 from ospo.service.auth import PERMISSIONS
 from ospo.service.decisions import change_finding, follow_up, policy_waivers, refused, revoke_exception
-from ospo.service.pages import Person, StoreDep, _check_csrf, _safe_next, form_date, render
+from ospo.service.pages import Offset, Person, StoreDep, _check_csrf, _pager, _safe_next, form_date, render
 from ospo.store.accounts import Principal
-from ospo.store.exceptions import list_exceptions
+from ospo.store.exceptions import SECTIONS, get_exception, id_of, section_counts, section_page
 
 router = APIRouter(include_in_schema=False)
 LINE = r"^[^\x00-\x1f]+$"  # one line of text, as the API's fields
@@ -33,24 +33,41 @@ def _reviewer(principal: Principal, csrf_token: str) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {principal.role} may not review")
 
 
+EXCEPTIONS_PAGE = 100  # rows per section and page
+
+
 @router.get("/exceptions", response_class=HTMLResponse)
-def exceptions_page(request: Request, store: StoreDep, principal: Person) -> HTMLResponse:
+def exceptions_page(
+    request: Request,
+    store: StoreDep,
+    principal: Person,
+    expiring: Offset = 0,
+    active: Offset = 0,
+    denials: Offset = 0,
+    ended: Offset = 0,
+    ref: Annotated[str | None, Query(max_length=40)] = None,
+) -> HTMLResponse:
+    """Every section paged (a portfolio keeps tens of thousands of exceptions); `ref` shows
+    one exception on top, wherever its section's pages would put it (links point there)."""
     today = datetime.now(UTC).date()
-    stored = list_exceptions(store, verdict=None)
+    offsets = {"expiring": expiring, "active": active, "denials": denials, "ended": ended}
+    counts = section_counts(store, today)
+    sections = {s: section_page(store, s, today, limit=EXCEPTIONS_PAGE, offset=offsets[s]) for s in SECTIONS}
+    wanted = id_of(ref)
     waivers, policy_error = policy_waivers(today)
     waivers.sort(key=lambda w: (w.expires or date.max, w.id))
-    allowed = [e for e in stored if e.verdict == "allow"]
     return render(
         "exceptions.html.j2",
         request,
         principal,
         today=today,
-        active=[e for e in allowed if e.status(today) == "active"],
-        expiring=sorted(
-            (e for e in allowed if e.status(today) == "expiring"), key=lambda e: (e.expires or date.max, e.id)
-        ),
-        ended=[e for e in allowed if e.status(today) in ("expired", "revoked")],
-        denials=[e for e in stored if e.verdict == "deny"],
+        counts=counts,
+        pagers={s: _pager(request, s, offsets[s], EXCEPTIONS_PAGE, counts[s]) for s in SECTIONS},
+        linked=get_exception(store, wanted) if wanted is not None else None,
+        expiring=sections["expiring"],
+        active=sections["active"],
+        denials=sections["denials"],
+        ended=sections["ended"],
         waivers=waivers,
         policy_error=policy_error,
     )

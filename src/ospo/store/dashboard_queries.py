@@ -1,18 +1,27 @@
 """Questions the dashboard asks the portfolio: scan status, licence flags, review queue,
 one project's components, search, and recording a reviewer's decision.
 
-Every count reads `scan_components` of each project's latest scan (not the scan's summary
-JSON), so a reviewer's decision shows on the dashboard at once. Kept apart from
+Counts of denied and to-review components read `scan_components` of each project's latest
+scan (not the scan's summary JSON), so a reviewer's decision shows on the dashboard at once;
+a partial index holds only those links, so counting them never reads the other 95 %.
+Long lists come a page at a time (`limit`, `offset`, and a total), ordered by the database.
+What no index can answer cheaply on a large portfolio (how many distinct components the
+latest scans hold) is a cached figure with the time it was computed. Kept apart from
 `queries.py` so the REST API and the dashboard can evolve without editing each other.
 """
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, literal_column, or_, select, text
+from sqlalchemy.orm import Session
 
 from ospo.store.engine import Store
 from ospo.store.exceptions import ExceptionError, new_exception_in, purl_target, ref
@@ -25,9 +34,15 @@ from ospo.store.portfolio import (
     ReleaseRow,
     ScanComponentRow,
     ScanRow,
+    ServiceStateRow,
 )
 
 DECISIONS = ("approve", "deny")
+# Literal SQL, not bound parameters: a prepared statement's generic plan can use the partial
+# index `ix_scan_components_flagged` only when the predicate is written out.
+_FLAGGED = ScanComponentRow.verdict.in_([literal_column("'deny'"), literal_column("'review'")])
+_REVIEW = ScanComponentRow.verdict == literal_column("'review'")
+_CHUNK = 1000
 
 
 class DecisionError(ValueError):
@@ -95,27 +110,43 @@ class SearchHit:
     key: str  # what the page link needs: a purl, a name, a licence, an advisory id
 
 
-def _verdict_counts(session: Any) -> dict[int, dict[str, int]]:
-    """{project id: {verdict: count}} over every project's latest scan."""
+def _flag_counts(session: Session, scan_ids: Sequence[int] | None = None) -> dict[int, dict[str, int]]:
+    """{scan id: {verdict: count}} of denied and to-review links, of `scan_ids` or (None) of
+    every project's latest scan."""
     counts: dict[int, dict[str, int]] = {}
-    rows = session.execute(
-        select(ProjectRow.id, ScanComponentRow.verdict, func.count())
-        .join(ScanComponentRow, ScanComponentRow.scan_id == ProjectRow.latest_scan_id)
-        .where(ScanComponentRow.verdict.in_(("deny", "review")))
-        .group_by(ProjectRow.id, ScanComponentRow.verdict)
-    )
-    for pid, verdict, n in rows:
-        counts.setdefault(pid, {})[verdict] = int(n)
+    stmt = select(ScanComponentRow.scan_id, ScanComponentRow.verdict, func.count()).where(_FLAGGED)
+    if scan_ids is None:
+        stmts = [stmt.join(ProjectRow, ProjectRow.latest_scan_id == ScanComponentRow.scan_id)]
+    else:
+        ids = sorted(set(scan_ids))
+        stmts = [stmt.where(ScanComponentRow.scan_id.in_(ids[i : i + _CHUNK])) for i in range(0, len(ids), _CHUNK)]
+    for one in stmts:
+        for scan_id, verdict, n in session.execute(one.group_by(ScanComponentRow.scan_id, ScanComponentRow.verdict)):
+            counts.setdefault(int(scan_id), {})[str(verdict)] = int(n)
     return counts
 
 
-def project_statuses(store: Store) -> list[ProjectStatus]:
-    """Every project, its product, newest scan and open deny/review counts; by product, name."""
+STATUS_ORDERS = ("product", "scan")
+
+
+def project_statuses(
+    store: Store,
+    *,
+    product: str | None = None,
+    order: str = "product",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[ProjectStatus]:
+    """Projects with their product, newest scan and open deny/review counts.
+
+    `order` "product": by product, then name; "scan": never scanned first, then oldest
+    newest-scan first (the stale ones), then name. `product` keeps one product's projects.
+    """
+    if order not in STATUS_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(STATUS_ORDERS)}")
     with store.session() as session:
-        counts = _verdict_counts(session)
-        rows = session.execute(
+        stmt = (
             select(
-                ProjectRow.id,
                 ProjectRow.name,
                 ProductRow.name,
                 ScanRow.id,
@@ -128,15 +159,24 @@ def project_statuses(store: Store) -> list[ProjectStatus]:
             .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
             .outerjoin(ScanRow, ScanRow.id == ProjectRow.latest_scan_id)
             .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
-            .order_by(ProductRow.name, ProjectRow.name)
-        ).all()
+        )
+        if product is not None:
+            stmt = stmt.where(ProductRow.name == product)
+        if order == "product":
+            stmt = stmt.order_by(ProductRow.name, ProjectRow.name)
+        else:
+            stmt = stmt.order_by(ScanRow.created_at.is_not(None), ScanRow.created_at, ProjectRow.name)
+        if limit is not None:
+            stmt = stmt.limit(limit).offset(offset)
+        rows = session.execute(stmt).all()
+        counts = _flag_counts(session, [r[2] for r in rows if r[2] is not None])
         out = []
-        for pid, name, product, scan_id, scanned_at, verdict, count, kind, release in rows:
-            c = counts.get(pid, {})
+        for name, product_name, scan_id, scanned_at, verdict, count, kind, release in rows:
+            c = counts.get(scan_id, {}) if scan_id is not None else {}
             out.append(
                 ProjectStatus(
                     project=name,
-                    product=product,
+                    product=product_name,
                     scan_id=scan_id,
                     scanned_at=scanned_at,
                     verdict=verdict,
@@ -148,6 +188,69 @@ def project_statuses(store: Store) -> list[ProjectStatus]:
                 )
             )
         return out
+
+
+@dataclass(frozen=True)
+class ScanStatusCounts:
+    projects: int
+    never: int  # registered but never scanned
+    stale: int  # newest scan older than the stale limit
+
+
+def scan_status_counts(store: Store, stale_before: datetime, product: str | None = None) -> ScanStatusCounts:
+    """How many projects there are, never scanned, and with a newest scan at or before `stale_before`."""
+    with store.session() as session:
+        stmt = (
+            select(
+                func.count(),
+                func.count().filter(ProjectRow.latest_scan_id.is_(None)),
+                func.count().filter(ScanRow.created_at <= stale_before),
+            )
+            .select_from(ProjectRow)
+            .outerjoin(ScanRow, ScanRow.id == ProjectRow.latest_scan_id)
+        )
+        if product is not None:
+            stmt = stmt.join(ProductRow, ProductRow.id == ProjectRow.product_id).where(ProductRow.name == product)
+        total, never, stale = session.execute(stmt).one()
+        return ScanStatusCounts(int(total), int(never), int(stale))
+
+
+@dataclass(frozen=True)
+class ProductFlags:
+    product: str | None  # None: the projects that belong to no product
+    projects: int
+    deny: int
+    review: int
+
+
+def product_flags(store: Store) -> list[ProductFlags]:
+    """Denied and to-review components per product over its projects' latest scans; most
+    denied first, then most to review, then by name ("no product" last among equals)."""
+    with store.session() as session:
+        projects: dict[int | None, int] = {
+            pid: int(n)
+            for pid, n in session.execute(select(ProjectRow.product_id, func.count()).group_by(ProjectRow.product_id))
+        }
+        flags: dict[int | None, dict[str, int]] = {}
+        for product_id, verdict, n in session.execute(
+            select(ProjectRow.product_id, ScanComponentRow.verdict, func.count())
+            .join(ScanComponentRow, ScanComponentRow.scan_id == ProjectRow.latest_scan_id)
+            .where(_FLAGGED)
+            .group_by(ProjectRow.product_id, ScanComponentRow.verdict)
+        ):
+            flags.setdefault(product_id, {})[str(verdict)] = int(n)
+        names = {pid: name for pid, name in session.execute(select(ProductRow.id, ProductRow.name))}
+    out = [
+        ProductFlags(
+            names.get(pid) if pid is not None else None,
+            int(n),
+            flags.get(pid, {}).get("deny", 0),
+            flags.get(pid, {}).get("review", 0),
+        )
+        for pid, n in projects.items()
+    ]
+    out.sort(key=lambda f: (-f.deny, -f.review, f.product is None, f.product or ""))
+    return out
 
 
 def products_without_scans(store: Store) -> list[str]:
@@ -255,64 +358,184 @@ def scan_result_data(store: Store, scan_id: int) -> dict[str, Any] | None:
         return dict(data) if data is not None else None
 
 
+def scan_result_part(store: Store, scan_id: int, key: str) -> Any:
+    """One top-level part of a scan's stored result (e.g. its vulnerabilities or inventory),
+    taken out by the database: a 2,000-component result is a megabyte of JSON, most of which
+    a page does not need. None when there is no such scan."""
+    with store.session() as session:
+        found = session.execute(select(ScanRow.id, ScanRow.result[key]).where(ScanRow.id == scan_id)).one_or_none()
+        return None if found is None else found[1]
+
+
 _ORDER = {"deny": 0, "review": 1, "allow": 2, None: 3}
+_VERDICT_RANK = case(
+    (ScanComponentRow.verdict == literal_column("'deny'"), 0),
+    (ScanComponentRow.verdict == literal_column("'review'"), 1),
+    (ScanComponentRow.verdict == literal_column("'allow'"), 2),
+    else_=3,
+)
 
 
-def scan_components(store: Store, scan_id: int) -> list[ComponentLine]:
-    """Every component of one scan: denied first, then to review, then by name."""
+def scan_verdict_counts(store: Store, scan_id: int) -> dict[str, int]:
+    """{verdict: components} of one scan (allow, review, deny; other verdicts under their name)."""
     with store.session() as session:
-        rows = session.execute(
-            select(ComponentRow, ScanComponentRow)
-            .join(ScanComponentRow, ScanComponentRow.component_id == ComponentRow.id)
-            .where(ScanComponentRow.scan_id == scan_id)
-        ).all()
-        lines = [
-            ComponentLine(
-                purl=c.purl,
-                base_purl=c.base_purl,
-                name=c.name,
-                namespace=c.namespace,
-                ecosystem=c.ecosystem,
-                version=c.version,
-                scope=sc.scope,
-                direct=sc.direct,
-                license=sc.license,
-                license_source=sc.license_source,
-                verdict=sc.verdict,
-                reasons=tuple(sc.reasons or ()),
-                exception=sc.exception,
+        found = {
+            str(v): int(n)
+            for v, n in session.execute(
+                select(ScanComponentRow.verdict, func.count())
+                .where(ScanComponentRow.scan_id == scan_id)
+                .group_by(ScanComponentRow.verdict)
             )
-            for c, sc in rows
-        ]
-    lines.sort(key=lambda line: (_ORDER.get(line.verdict, 3), line.name.lower(), line.purl))
-    return lines
+        }
+    return {"deny": 0, "review": 0, "allow": 0, **found}
 
 
-def review_queue(store: Store, limit: int = 1000) -> list[ReviewItem]:
-    """Components waiting for a reviewer (verdict review) in every project's latest scan."""
+def scan_components(
+    store: Store, scan_id: int, *, verdict: str | None = None, limit: int | None = None, offset: int = 0
+) -> list[ComponentLine]:
+    """The components of one scan (of one verdict): denied first, then to review, then by name."""
+    stmt = (
+        select(
+            ComponentRow.purl,
+            ComponentRow.base_purl,
+            ComponentRow.name,
+            ComponentRow.namespace,
+            ComponentRow.ecosystem,
+            ComponentRow.version,
+            ScanComponentRow.scope,
+            ScanComponentRow.direct,
+            ScanComponentRow.license,
+            ScanComponentRow.license_source,
+            ScanComponentRow.verdict,
+            ScanComponentRow.reasons,
+            ScanComponentRow.exception,
+        )
+        .join(ScanComponentRow, ScanComponentRow.component_id == ComponentRow.id)
+        .where(ScanComponentRow.scan_id == scan_id)
+        .order_by(_VERDICT_RANK, func.lower(ComponentRow.name), ComponentRow.purl)
+    )
+    if verdict is not None:
+        stmt = stmt.where(ScanComponentRow.verdict == verdict)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     with store.session() as session:
-        rows = session.execute(
-            select(
-                ProjectRow.name,
-                ProductRow.name,
-                ScanComponentRow.scan_id,
-                ComponentRow.purl,
-                ComponentRow.base_purl,
-                ScanComponentRow.license,
-                ScanComponentRow.verdict,
-                ScanComponentRow.reasons,
-            )
-            .join(ScanComponentRow, ScanComponentRow.scan_id == ProjectRow.latest_scan_id)
-            .join(ComponentRow, ComponentRow.id == ScanComponentRow.component_id)
-            .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
-            .where(ScanComponentRow.verdict == "review")
-            .order_by(ProductRow.name, ProjectRow.name, ComponentRow.purl)
-            .limit(limit)
-        ).all()
         return [
-            ReviewItem(project, product, int(scan_id), purl, base, lic, str(verdict), tuple(reasons or ()))
-            for project, product, scan_id, purl, base, lic, verdict, reasons in rows
+            ComponentLine(
+                purl=purl,
+                base_purl=base,
+                name=name,
+                namespace=namespace,
+                ecosystem=ecosystem,
+                version=version,
+                scope=scope,
+                direct=direct,
+                license=lic,
+                license_source=source,
+                verdict=v,
+                reasons=tuple(reasons or ()),
+                exception=exception,
+            )
+            for purl, base, name, namespace, ecosystem, version, scope, direct, lic, source, v, reasons, exception in (
+                session.connection().execute(stmt)
+            )
         ]
+
+
+def _queue_projects(session: Session) -> list[tuple[str, str | None, int]]:
+    """(project, product, latest scan id) of every scanned project in the review queue's
+    order (product, then project)."""
+    return [
+        (str(name), product, int(scan_id or 0))
+        for name, product, scan_id in session.execute(
+            select(ProjectRow.name, ProductRow.name, ProjectRow.latest_scan_id)
+            .outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
+            .where(ProjectRow.latest_scan_id.is_not(None))
+            .order_by(ProductRow.name, ProjectRow.name)
+        )
+    ]
+
+
+def _queue_items(
+    session: Session, projects: Sequence[tuple[str, str | None, int]], limit: int | None, offset: int
+) -> list[ReviewItem]:
+    """The review items of `projects` (in their order), purl by purl; `offset` counts from
+    the first project's first item."""
+    if not projects:
+        return []
+    where = {scan_id: (project, product) for project, product, scan_id in projects}
+    stmt = (
+        select(
+            ScanComponentRow.scan_id,
+            ComponentRow.purl,
+            ComponentRow.base_purl,
+            ScanComponentRow.license,
+            ScanComponentRow.verdict,
+            ScanComponentRow.reasons,
+        )
+        .join(ComponentRow, ComponentRow.id == ScanComponentRow.component_id)
+        .where(ScanComponentRow.scan_id.in_(list(where)), _REVIEW)
+    )
+    rows = list(session.execute(stmt).all())
+    position = {scan_id: i for i, (_, _, scan_id) in enumerate(projects)}
+    rows.sort(key=lambda r: (position[r[0]], r[1]))
+    end = None if limit is None else offset + limit
+    return [
+        ReviewItem(*where[scan_id], int(scan_id), purl, base, lic, str(verdict), tuple(reasons or ()))
+        for scan_id, purl, base, lic, verdict, reasons in rows[offset:end]
+    ]
+
+
+def review_total(store: Store) -> int:
+    """Components waiting for a reviewer in the projects' latest scans."""
+    with store.session() as session:
+        return int(
+            session.execute(
+                select(func.count())
+                .select_from(ScanComponentRow)
+                .join(ProjectRow, ProjectRow.latest_scan_id == ScanComponentRow.scan_id)
+                .where(_REVIEW)
+            ).scalar_one()
+        )
+
+
+def review_queue(store: Store, limit: int = 1000, offset: int = 0) -> list[ReviewItem]:
+    """Components waiting for a reviewer (verdict review) in every project's latest scan, by
+    product, project and purl; `limit` of them from `offset`.
+
+    The projects are walked in order, their items counted a growing batch at a time (from
+    the partial index), until the page is reached: the first page costs a few projects'
+    counts, not a count and sort of every item of the portfolio.
+    """
+    with store.session() as session:
+        projects = _queue_projects(session)
+        wanted: list[tuple[str, str | None, int]] = []
+        seen = skipped = 0
+        step, i = 64, 0
+        while i < len(projects) and seen < offset + limit:
+            chunk = projects[i : i + step]
+            counts = _flag_counts(session, [scan_id for _, _, scan_id in chunk])
+            for entry in chunk:
+                n = counts.get(entry[2], {}).get("review", 0)
+                if not n or seen >= offset + limit:
+                    continue
+                if seen + n <= offset:
+                    skipped = seen = seen + n
+                    continue
+                wanted.append(entry)
+                seen += n
+            i += step
+            step = min(step * 4, _CHUNK)
+        return _queue_items(session, wanted, limit, offset - skipped)
+
+
+def iter_review_queue(store: Store, batch: int = 200) -> Iterator[ReviewItem]:
+    """The whole review queue in order, read `batch` projects at a time (for a CSV export
+    that starts at once and holds one batch in memory)."""
+    with store.session() as session:
+        projects = _queue_projects(session)
+    for i in range(0, len(projects), batch):
+        with store.session() as session:
+            yield from _queue_items(session, projects[i : i + batch], None, 0)
 
 
 def recent_decisions(store: Store, limit: int = 20) -> list[AuditRow]:
@@ -448,26 +671,52 @@ def _scan_verdict(session: Any, scan: ScanRow) -> str | None:
     return scan.verdict
 
 
-def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
-    """Components (purl or name), projects, products, licences and advisories (id or alias)."""
+def _licence_counts(session: Session) -> dict[str, int]:
+    """{licence expression: components} over the latest scans, from each scan's summary (the
+    concluded licences counted at ingest): a few numbers per scan instead of every link.
+    "unknown" (no licence concluded) is not an expression and is left out."""
+    if session.get_bind().dialect.name == "postgresql":
+        each, value = "jsonb_each_text(s.summary -> 'licenses') AS e", "CAST(e.value AS INTEGER)"
+    else:
+        each, value = "json_each(s.summary, '$.licenses') AS e", "e.value"
+    sql = (
+        f"SELECT e.key, sum({value}) FROM scans AS s JOIN projects AS j ON j.latest_scan_id = s.id, {each} "
+        "WHERE e.key <> 'unknown' GROUP BY e.key"
+    )
+    return {str(k): int(n or 0) for k, n in session.execute(text(sql))}
+
+
+def search(store: Store, query: str, limit: int = 20, licences: dict[str, int] | None = None) -> list[SearchHit]:
+    """Components (purl or name), projects, products, licences and advisories (id or alias).
+
+    `licences` ({expression: components}, e.g. `Figures.licenses`) saves counting them."""
     q = query.strip()
     if not q:
         return []
-    like = f"%{q.lower()}%"
+    like = f"%{_escape_like(q.lower())}%"
     hits: list[SearchHit] = []
     with store.session() as session:
         for name in session.execute(
-            select(ProductRow.name).where(func.lower(ProductRow.name).like(like)).order_by(ProductRow.name).limit(limit)
+            select(ProductRow.name)
+            .where(func.lower(ProductRow.name).like(like, escape="\\"))
+            .order_by(ProductRow.name)
+            .limit(limit)
         ).scalars():
             hits.append(SearchHit("product", name, "product", name))
         for name in session.execute(
-            select(ProjectRow.name).where(func.lower(ProjectRow.name).like(like)).order_by(ProjectRow.name).limit(limit)
+            select(ProjectRow.name)
+            .where(func.lower(ProjectRow.name).like(like, escape="\\"))
+            .order_by(ProjectRow.name)
+            .limit(limit)
         ).scalars():
             hits.append(SearchHit("project", name, "project", name))
         if q.startswith("pkg:"):
             cond = and_(ComponentRow.base_purl >= q.split("@")[0], ComponentRow.base_purl < q.split("@")[0] + "\uffff")
+        elif "@" in q:
+            cond = func.lower(ComponentRow.purl).like(like, escape="\\")
         else:
-            cond = or_(func.lower(ComponentRow.name).like(like), func.lower(ComponentRow.purl).like(like))
+            # the name and namespace are parts of the purl without version: one condition
+            cond = func.lower(ComponentRow.base_purl).like(like, escape="\\")
         comps = session.execute(
             select(ComponentRow.base_purl, func.count())
             .where(cond)
@@ -477,22 +726,18 @@ def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
         ).all()
         for base, n in comps:
             hits.append(SearchHit("component", base, f"{n} version(s)", base))
-        for lic, n in session.execute(
-            select(ScanComponentRow.license, func.count())
-            .join(ProjectRow, ProjectRow.latest_scan_id == ScanComponentRow.scan_id)
-            .where(func.lower(ScanComponentRow.license).like(like))
-            .group_by(ScanComponentRow.license)
-            .order_by(ScanComponentRow.license)
-            .limit(limit)
-        ):
-            hits.append(SearchHit("license", str(lic), f"{n} component(s) in latest scans", str(lic)))
+        if licences is None:
+            licences = _licence_counts(session)
+        lowered = q.lower()
+        for lic in sorted(k for k in licences if lowered in k.lower())[:limit]:
+            hits.append(SearchHit("license", lic, f"{licences[lic]} component(s) in latest scans", lic))
         upper = q.upper()
         for adv_id, summary in session.execute(
             select(AdvisoryRow.id, AdvisoryRow.summary)
             .where(
                 or_(
                     func.upper(AdvisoryRow.id) == upper,
-                    func.upper(cast(AdvisoryRow.aliases, String)).like(f'%"{upper}"%'),
+                    func.upper(cast(AdvisoryRow.aliases, String)).like(f'%"{_escape_like(upper)}"%', escape="\\"),
                 )
             )
             .order_by(AdvisoryRow.id)
@@ -500,24 +745,42 @@ def search(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
         ):
             hits.append(SearchHit("advisory", adv_id, summary[:120], adv_id))
         seen = {h.key for h in hits if h.kind == "advisory"}
-        for vid, summary in session.execute(
+        # Findings name their vulnerability by its canonical id (indexed); a finding known
+        # only under an alias that no stored advisory carries is looked for (a scan of every
+        # finding) only when nothing else answered an id-like query.
+        found = session.execute(
             select(VulnerabilityFindingRow.vuln_id, func.min(VulnerabilityFindingRow.summary))
-            .where(
-                or_(
-                    func.upper(VulnerabilityFindingRow.vuln_id) == upper,
-                    func.upper(cast(VulnerabilityFindingRow.aliases, String)).like(f'%"{upper}"%'),
-                )
-            )
+            .where(VulnerabilityFindingRow.vuln_id.in_({q, upper}))
             .group_by(VulnerabilityFindingRow.vuln_id)
             .limit(limit)
-        ):
+        ).all()
+        if not hits and not found and "-" in q and " " not in q:
+            found = session.execute(
+                select(VulnerabilityFindingRow.vuln_id, func.min(VulnerabilityFindingRow.summary))
+                .where(
+                    func.upper(cast(VulnerabilityFindingRow.aliases, String)).like(
+                        f'%"{_escape_like(upper)}"%', escape="\\"
+                    )
+                )
+                .group_by(VulnerabilityFindingRow.vuln_id)
+                .limit(limit)
+            ).all()
+        for vid, summary in found:
             if vid not in seen:
                 hits.append(SearchHit("advisory", vid, (summary or "")[:120], vid))
     return hits
 
 
-def components_with_license(store: Store, expression: str, limit: int = 500) -> list[tuple[str, str, str | None]]:
-    """(project, purl, verdict) of every latest-scan component concluded under `expression`."""
+def _escape_like(value: str) -> str:
+    """`value` matched literally inside a LIKE pattern (a search for "a_b" or "100%")."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def components_with_license(
+    store: Store, expression: str, limit: int = 500, offset: int = 0
+) -> list[tuple[str, str, str | None]]:
+    """(project, purl, verdict) of latest-scan components concluded under `expression`, by
+    project and purl; `limit` of them from `offset`."""
     with store.session() as session:
         return [
             (p, c, v)
@@ -528,6 +791,7 @@ def components_with_license(store: Store, expression: str, limit: int = 500) -> 
                 .where(ScanComponentRow.license == expression)
                 .order_by(ProjectRow.name, ComponentRow.purl)
                 .limit(limit)
+                .offset(offset)
             )
         ]
 
@@ -540,7 +804,7 @@ def advisory(store: Store, advisory_id: str) -> AdvisoryRow | None:
             return row
         return session.execute(
             select(AdvisoryRow)
-            .where(cast(AdvisoryRow.aliases, String).like(f'%"{advisory_id}"%'))
+            .where(cast(AdvisoryRow.aliases, String).like(f'%"{_escape_like(advisory_id)}"%', escape="\\"))
             .order_by(AdvisoryRow.id)
             .limit(1)
         ).scalar_one_or_none()
@@ -548,26 +812,251 @@ def advisory(store: Store, advisory_id: str) -> AdvisoryRow | None:
 
 def component_facts(store: Store, base: str) -> list[tuple[str, str | None, str, str | None, str | None]]:
     """(purl, version, project, licence, verdict) of a package in every project's latest scan."""
+    return [(u.purl, u.version, u.project, u.license, u.verdict) for u in component_usage(store, base, limit=None)]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One latest scan shipping a version of a package, with how it was judged there."""
+
+    purl: str
+    version: str | None
+    project: str
+    product: str | None
+    release: str | None
+    scope: str
+    direct: bool | None
+    license: str | None
+    verdict: str | None
+
+
+def _latest_links(base: str) -> Any:
+    """The links of `base`'s versions in the projects' latest scans: every column from the
+    covering index `ix_scan_components_where` (PostgreSQL), none from the table."""
+    return (
+        select(
+            ComponentRow.purl,
+            ComponentRow.version,
+            ProjectRow.name.label("project"),
+            ProjectRow.product_id,
+            ScanComponentRow.scan_id,
+            ScanComponentRow.scope,
+            ScanComponentRow.direct,
+            ScanComponentRow.license,
+            ScanComponentRow.verdict,
+        )
+        .select_from(ComponentRow)
+        .join(ScanComponentRow, ScanComponentRow.component_id == ComponentRow.id)
+        .join(ProjectRow, ProjectRow.latest_scan_id == ScanComponentRow.scan_id)
+        .where(ComponentRow.base_purl == base)
+    )
+
+
+def component_usage(store: Store, base: str, limit: int | None = 100, offset: int = 0) -> list[Usage]:
+    """Every project whose latest scan ships a version of `base`, by product (none first),
+    project and purl; `limit` of them from `offset`. The page is chosen first, its scans'
+    releases looked up after."""
+    links = _latest_links(base).add_columns(func.coalesce(ProductRow.name, "").label("product"))
+    links = links.outerjoin(ProductRow, ProductRow.id == ProjectRow.product_id)
+    links = links.order_by(func.coalesce(ProductRow.name, ""), ProjectRow.name, ComponentRow.purl)
+    if limit is not None:
+        links = links.limit(limit).offset(offset)
+    page = links.subquery()
+    stmt = (
+        select(
+            page.c.purl,
+            page.c.version,
+            page.c.project,
+            page.c.product,
+            ReleaseRow.version,
+            page.c.scope,
+            page.c.direct,
+            page.c.license,
+            page.c.verdict,
+        )
+        .select_from(page)
+        .join(ScanRow, ScanRow.id == page.c.scan_id)
+        .outerjoin(ReleaseRow, ReleaseRow.id == ScanRow.release_id)
+        .order_by(page.c.product, page.c.project, page.c.purl)
+    )
     with store.session() as session:
         return [
-            (purl, version, project, lic, verdict)
-            for purl, version, project, lic, verdict in session.execute(
-                select(
-                    ComponentRow.purl,
-                    ComponentRow.version,
-                    ProjectRow.name,
-                    ScanComponentRow.license,
-                    ScanComponentRow.verdict,
-                )
-                .join(ScanComponentRow, ScanComponentRow.component_id == ComponentRow.id)
-                .join(ProjectRow, ProjectRow.latest_scan_id == ScanComponentRow.scan_id)
-                .where(ComponentRow.base_purl == base)
-                .order_by(ComponentRow.purl, ProjectRow.name)
+            Usage(purl, version, project, product or None, release, scope, direct, lic, verdict)
+            for purl, version, project, product, release, scope, direct, lic, verdict in session.connection().execute(
+                stmt
             )
         ]
+
+
+@dataclass(frozen=True)
+class VersionUse:
+    purl: str
+    version: str | None
+    projects: int
+    licenses: tuple[str | None, ...]
+    verdicts: dict[str, int]
+
+
+def component_versions(store: Store, base: str) -> list[VersionUse]:
+    """The versions of `base` in the latest scans: how many projects ship each, under which
+    licences, with which verdicts; by purl."""
+    links = _latest_links(base).subquery()
+    stmt = select(links.c.purl, links.c.version, links.c.license, links.c.verdict, func.count()).group_by(
+        links.c.purl, links.c.version, links.c.license, links.c.verdict
+    )
+    merged: dict[str, tuple[str | None, int, set[str | None], dict[str, int]]] = {}
+    with store.session() as session:
+        for purl, version, lic, verdict, n in session.execute(stmt):
+            _, count, licences, verdicts = merged.setdefault(purl, (version, 0, set(), {}))
+            licences.add(lic)
+            verdicts[str(verdict)] = verdicts.get(str(verdict), 0) + int(n)
+            merged[purl] = (version, count + int(n), licences, verdicts)
+    return [
+        VersionUse(purl, version, n, tuple(sorted(licences, key=lambda x: x or "")), verdicts)
+        for purl, (version, n, licences, verdicts) in sorted(merged.items())
+    ]
 
 
 def component_identity(store: Store, base: str) -> ComponentRow | None:
     """Any stored version of a package (its ecosystem, namespace and name)."""
     with store.session() as session:
         return session.execute(select(ComponentRow).where(ComponentRow.base_purl == base).limit(1)).scalar_one_or_none()
+
+
+# --- trends -----------------------------------------------------------------------------------
+
+TREND_KEYS = ("components", "vulnerabilities", "denied", "review")
+
+
+def trend_by_day(store: Store) -> list[tuple[str, dict[str, float]]]:
+    """(day, portfolio totals after that day's scans) for every day with a scan, oldest first.
+
+    The portfolio's figure after a scan is the sum over projects of each project's newest
+    figure so far: each scan adds its difference from the project's previous scan (a window
+    over the scans), and a running sum over days gives the totals. The figures are the
+    scans' summaries (as `queries.trends`), in the columns the database derives from them.
+    """
+    values = select(
+        ScanRow.project_id,
+        ScanRow.id,
+        ScanRow.created_at,
+        ScanRow.component_count.label("components"),
+        ScanRow.denied.label("denied"),
+        ScanRow.to_review.label("review"),
+        ScanRow.vulnerabilities.label("vulnerabilities"),
+    ).subquery()
+    window = {"partition_by": values.c.project_id, "order_by": (values.c.created_at, values.c.id)}
+    deltas = select(
+        func.date(values.c.created_at).label("day"),
+        *(
+            (values.c[k] - func.coalesce(func.lag(values.c[k]).over(**window), 0)).label(k)  # type: ignore[arg-type]
+            for k in TREND_KEYS
+        ),
+    ).subquery()
+    stmt = (
+        select(deltas.c.day, *(func.sum(deltas.c[k]) for k in TREND_KEYS)).group_by(deltas.c.day).order_by(deltas.c.day)
+    )
+    out: list[tuple[str, dict[str, float]]] = []
+    totals = dict.fromkeys(TREND_KEYS, 0.0)
+    with store.session() as session:
+        for day, *changes in session.execute(stmt):
+            for k, change in zip(TREND_KEYS, changes, strict=True):
+                totals[k] += float(change or 0)
+            out.append((str(day)[:10], dict(totals)))
+    return out
+
+
+# --- figures no index answers cheaply: cached with the time they were computed --------------
+
+FIGURES_KEY = "dashboard.figures"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Portfolio figures over the latest scans that change only when a latest scan does."""
+
+    distinct_components: int
+    licenses: dict[str, int]  # concluded expression -> components
+    computed_at: datetime
+    seconds: float  # how long computing them took
+    stamp: str  # the latest scans they were computed over
+
+
+def _latest_scans_stamp(session: Session) -> str:
+    """Changes whenever any project's latest scan changes (scan ids only grow)."""
+    n, total, top = session.execute(
+        select(
+            func.count(ProjectRow.latest_scan_id),
+            func.coalesce(func.sum(ProjectRow.latest_scan_id), 0),
+            func.coalesce(func.max(ProjectRow.latest_scan_id), 0),
+        )
+    ).one()
+    return f"{n}:{total}:{top}"
+
+
+def cached_figures(store: Store) -> tuple[Figures | None, bool]:
+    """The figures last computed, and whether the latest scans are still the same."""
+    with store.session() as session:
+        stamp = _latest_scans_stamp(session)
+        row = session.get(ServiceStateRow, FIGURES_KEY)
+        if row is None:
+            return None, False
+        try:
+            data = json.loads(row.value)
+            figures = Figures(
+                int(data["distinct_components"]),
+                {str(k): int(v) for k, v in dict(data["licenses"]).items()},
+                datetime.fromisoformat(data["computed_at"]),
+                float(data["seconds"]),
+                str(data["stamp"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None, False
+        return figures, figures.stamp == stamp
+
+
+def latest_link_count(store: Store) -> int:
+    """Components over every project's latest scan (how big a recount of figures is)."""
+    with store.session() as session:
+        return int(
+            session.execute(
+                select(func.coalesce(func.sum(ScanRow.component_count), 0)).join(
+                    ProjectRow, ProjectRow.latest_scan_id == ScanRow.id
+                )
+            ).scalar_one()
+        )
+
+
+_refresh_lock = threading.Lock()
+
+
+def refresh_figures(store: Store) -> Figures:
+    """Compute the figures over the latest scans now and keep them (one at a time)."""
+    with _refresh_lock:
+        started = time.perf_counter()
+        with store.session() as session:
+            stamp = _latest_scans_stamp(session)
+            distinct = session.execute(
+                select(func.count(func.distinct(ScanComponentRow.component_id))).join(
+                    ProjectRow, ProjectRow.latest_scan_id == ScanComponentRow.scan_id
+                )
+            ).scalar_one()
+            licences = _licence_counts(session)
+        now = datetime.now(UTC)
+        figures = Figures(int(distinct), licences, now, time.perf_counter() - started, stamp)
+        value = json.dumps(
+            {
+                "distinct_components": figures.distinct_components,
+                "licenses": licences,
+                "computed_at": now.isoformat(),
+                "seconds": figures.seconds,
+                "stamp": stamp,
+            }
+        )
+        with store.session() as session:
+            row = session.get(ServiceStateRow, FIGURES_KEY)
+            if row is None:
+                session.add(ServiceStateRow(key=FIGURES_KEY, value=value, updated_at=now))
+            else:
+                row.value, row.updated_at = value, now
+        return figures

@@ -332,20 +332,65 @@ def list_exceptions(store: Store, *, verdict: str | None = "allow", limit: int =
         return [_detached(r) for r in session.execute(stmt).scalars()]
 
 
-def expiring(store: Store, today: date, days: int = EXPIRING_DAYS) -> list[StoredException]:
-    """Waivers in force that end within `days`, soonest first."""
+def _expiring_condition(today: date, days: int = EXPIRING_DAYS) -> Any:
+    return (
+        ExceptionRow.revoked_at.is_(None),
+        ExceptionRow.verdict == "allow",
+        ExceptionRow.expires >= today,
+        ExceptionRow.expires <= today + timedelta(days=days),
+    )
+
+
+def expiring(store: Store, today: date, days: int = EXPIRING_DAYS, limit: int | None = None) -> list[StoredException]:
+    """Waivers in force that end within `days`, soonest first (the first `limit` of them)."""
     with store.session() as session:
-        rows = session.execute(
+        stmt = (
             select(ExceptionRow)
-            .where(
-                ExceptionRow.revoked_at.is_(None),
-                ExceptionRow.verdict == "allow",
-                ExceptionRow.expires >= today,
-                ExceptionRow.expires <= today + timedelta(days=days),
-            )
+            .where(*_expiring_condition(today, days))
             .order_by(ExceptionRow.expires, ExceptionRow.id)
-        ).scalars()
-        return [_detached(r) for r in rows]
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [_detached(r) for r in session.execute(stmt).scalars()]
+
+
+# The exceptions page's sections: waivers ending within EXPIRING_DAYS (soonest first), the
+# other waivers in force, recorded denials, and waivers that ended (newest first each).
+SECTIONS = ("expiring", "active", "denials", "ended")
+
+
+def _section_condition(section: str, today: date) -> Any:
+    row = ExceptionRow
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    if section == "expiring":
+        return _expiring_condition(today)
+    if section == "active":
+        return (row.verdict == "allow", row.revoked_at.is_(None), or_(row.expires.is_(None), row.expires > soon))
+    if section == "denials":
+        return (row.verdict == "deny",)
+    if section == "ended":
+        return (row.verdict == "allow", or_(row.revoked_at.is_not(None), row.expires < today))
+    raise ValueError(f"section must be one of {', '.join(SECTIONS)}")
+
+
+def section_counts(store: Store, today: date) -> dict[str, int]:
+    """How many exceptions each section of the exceptions page holds."""
+    with store.session() as session:
+        found = session.execute(
+            select(*(func.count().filter(*_section_condition(s, today)) for s in SECTIONS)).select_from(ExceptionRow)
+        ).one()
+    return {s: int(n) for s, n in zip(SECTIONS, found, strict=True)}
+
+
+def section_page(
+    store: Store, section: str, today: date, *, limit: int = 100, offset: int = 0
+) -> list[StoredException]:
+    """`limit` exceptions of one section of the exceptions page from `offset`, in its order."""
+    row = ExceptionRow
+    order = (row.expires, row.id) if section == "expiring" else (row.id.desc(),)
+    with store.session() as session:
+        stmt = select(row).where(*_section_condition(section, today)).order_by(*order).limit(limit).offset(offset)
+        return [_detached(r) for r in session.execute(stmt).scalars()]
 
 
 def in_scope(session: Session, project: str, product: str | None) -> list[StoredException]:

@@ -88,7 +88,16 @@ class VulnerabilityFindingRow(Base):
     """
 
     __tablename__ = "vulnerability_findings"
-    __table_args__ = (UniqueConstraint("project", "purl", "vuln_id"),)
+    # purl: a package's findings (a range on "base@"); vuln_id: an advisory's findings;
+    # due: the most urgent first without sorting every open finding; sla: every column the
+    # dashboard's counts per severity need, read without the table.
+    __table_args__ = (
+        UniqueConstraint("project", "purl", "vuln_id"),
+        Index("ix_vulnerability_findings_purl", "purl"),
+        Index("ix_vulnerability_findings_vuln_id", "vuln_id"),
+        Index("ix_vulnerability_findings_due", "due"),
+        Index("ix_vulnerability_findings_sla", "severity", "state", "due", "state_expires"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     project: Mapped[str] = mapped_column(String(1000), index=True)

@@ -13,12 +13,12 @@ revoked and accepts one that a waiver now covers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from ospo.model import OspoError, VulnerabilityMatch
@@ -82,9 +82,10 @@ class Waiver:
     justification: str | None = None
 
 
-def _tracked(row: VulnerabilityFindingRow, today: date, sla: SlaPolicy | None = None) -> TrackedFinding:
-    """The row with its SLA figures; with `sla`, the due date is the one those windows give
-    (from first seen), not the one stored when the finding was last recorded."""
+def _tracked(row: VulnerabilityFindingRow | Any, today: date, sla: SlaPolicy | None = None) -> TrackedFinding:
+    """The row (a stored finding or a row of its columns) with its SLA figures; with `sla`,
+    the due date is the one those windows give (from first seen), not the one stored when
+    the finding was last recorded."""
     due = sla.due_date(_as_date(row.first_seen), row.severity) if sla is not None else row.due
     return TrackedFinding(
         project=row.project,
@@ -489,43 +490,215 @@ def findings_page(
     `purl` without a version finds every version of the package.
     """
     today = today or datetime.now(UTC).date()
+    where = FindingFilter(
+        project=project, purl=purl, severity=severity, state=state, overdue=overdue, include_closed=True
+    )
+    total, late = count_findings(store, today, where)
+    return FindingsPage(total, page_findings(store, today, where, limit=limit, offset=offset, overdue_total=late))
+
+
+# --- the dashboard's questions: counts and pages ordered by the database --------------------
+#
+# A portfolio of 10,000 projects tracks a quarter of a million findings: the dashboard never
+# loads them all. The order is `list_findings`' (overdue first, most overdue first, then by
+# due date, severity, project, component, id), built in two halves that an index on `due`
+# serves without sorting every open finding: the overdue ones, then the others.
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """Which findings: of one project; of one purl (with a version: that one, without: every
+    version of the package); of one vulnerability under any of its ids; of one severity; in
+    one effective state (`open` includes accepted risks whose acceptance expired); overdue
+    or not. Without `state`, open and accepted ones unless `include_closed`."""
+
+    project: str | None = None
+    purl: str | None = None
+    vuln_ids: tuple[str, ...] | None = None
+    include_closed: bool = False
+    severity: str | None = None
+    state: str | None = None
+    overdue: bool | None = None
+
+    def conditions(self, today: date) -> list[ColumnElement[bool]]:
+        row = VulnerabilityFindingRow
+        out: list[ColumnElement[bool]] = []
+        if self.state == FindingState.OPEN:
+            out.append(_effective_open(today))
+        elif self.state == FindingState.ACCEPTED_RISK:
+            out.append(and_(row.state == self.state, not_(_expired(today))))
+        elif self.state is not None:
+            out.append(row.state == self.state)
+        elif not self.include_closed:
+            out.append(row.state.in_((FindingState.OPEN.value, FindingState.ACCEPTED_RISK.value)))
+        if self.project is not None:
+            out.append(row.project == self.project)
+        if self.purl is not None:
+            out.append(
+                or_(row.purl == self.purl, and_(row.purl >= self.purl + "@", row.purl < self.purl + "@\U0010ffff"))
+            )
+        if self.vuln_ids is not None:
+            out.append(row.vuln_id.in_(self.vuln_ids))
+        if self.severity is not None:
+            out.append(row.severity == self.severity)
+        if self.overdue is not None:
+            out.append(_overdue(today) if self.overdue else not_(_overdue(today)))
+        return out
+
+
+# Written so that no NULL (no expiry, no due date) makes them unknown: `~_overdue` must hold
+# for every finding that is not overdue.
+def _expired(today: date) -> ColumnElement[bool]:
     row = VulnerabilityFindingRow
-    expired = and_(
+    return and_(
         row.state == FindingState.ACCEPTED_RISK.value, row.state_expires.is_not(None), row.state_expires < today
     )
-    effective_open = or_(row.state == FindingState.OPEN.value, expired)
-    late = and_(effective_open, row.due.is_not(None), row.due < today)
-    conditions: list[ColumnElement[bool]] = []
-    if project is not None:
-        conditions.append(row.project == project)
-    if purl is not None:
-        conditions.append(or_(row.purl == purl, and_(row.purl >= purl + "@", row.purl < purl + "@\U0010ffff")))
-    if severity is not None:
-        conditions.append(row.severity == severity)
-    if state == FindingState.OPEN:
-        conditions.append(effective_open)
-    elif state == FindingState.ACCEPTED_RISK:
-        conditions.append(and_(row.state == state, not_(expired)))
-    elif state is not None:
-        conditions.append(row.state == state)
-    if overdue is not None:
-        conditions.append(late if overdue else not_(late))
-    rank = case(*((row.severity == name, i) for name, i in RANK.items()), else_=len(RANK))
+
+
+def _effective_open(today: date) -> ColumnElement[bool]:
+    return or_(VulnerabilityFindingRow.state == FindingState.OPEN.value, _expired(today))
+
+
+def _overdue(today: date) -> ColumnElement[bool]:
+    due = VulnerabilityFindingRow.due
+    return and_(_effective_open(today), due.is_not(None), due < today)
+
+
+_RANK = case(
+    *((VulnerabilityFindingRow.severity == rating, i) for rating, i in RANK.items()),
+    else_=9,
+)
+
+
+@dataclass(frozen=True)
+class SeverityCounts:
+    severity: str
+    open: int
+    overdue: int
+    due_soon: int  # open, not overdue, due within 7 days
+    accepted: int  # accepted risk, not expired
+
+
+def severity_counts(store: Store, today: date, where: FindingFilter | None = None) -> list[SeverityCounts]:
+    """Open, overdue, due-soon and accepted findings per severity.
+
+    The database groups the findings by the four columns the SLA figures depend on (a few
+    thousand groups, read from the covering index `ix_vulnerability_findings_sla`); each group
+    is judged here with the same functions as a single finding."""
+    row = VulnerabilityFindingRow
+    stmt = (
+        select(row.severity, row.state, row.due, row.state_expires, func.count())
+        .where(*(where or FindingFilter()).conditions(today))
+        .group_by(row.severity, row.state, row.due, row.state_expires)
+    )
+    found: dict[str, list[int]] = {}
     with store.session() as session:
-        total = session.execute(select(func.count()).select_from(row).where(*conditions)).scalar_one()
-        rows = session.execute(
-            select(row)
-            .where(*conditions)
-            .order_by(
-                case((late, 0), else_=1),
-                case((row.due.is_(None), 1), else_=0),
-                row.due,
-                rank,
-                row.project,
-                row.purl,
-                row.vuln_id,
-            )
-            .offset(offset)
-            .limit(limit)
-        ).scalars()
-        return FindingsPage(int(total), [_tracked(r, today) for r in rows])
+        for severity, state, due, expires, n in session.execute(stmt):
+            counts = found.setdefault(str(severity), [0, 0, 0, 0])
+            current = effective_state(state, expires, today)
+            if current == FindingState.OPEN:
+                counts[0] += n
+                left = days_left(due, today)
+                if is_overdue(state, due, today, expires):
+                    counts[1] += n
+                elif left is not None and left <= 7:
+                    counts[2] += n
+            elif current == FindingState.ACCEPTED_RISK:
+                counts[3] += n
+    return sorted(
+        (SeverityCounts(s, *(int(v) for v in c)) for s, c in found.items()),
+        key=lambda c: (RANK.get(c.severity, 9), c.severity),
+    )
+
+
+def count_findings(store: Store, today: date, where: FindingFilter | None = None) -> tuple[int, int]:
+    """(findings, of which overdue) matching `where`."""
+    stmt = select(func.count(), func.count().filter(_overdue(today))).where(
+        *(where or FindingFilter()).conditions(today)
+    )
+    with store.session() as session:
+        total, overdue = session.execute(stmt).one()
+    return int(total), int(overdue)
+
+
+# The columns `_tracked` reads: plain rows of them cost a fraction of ORM objects.
+_COLUMNS = (
+    VulnerabilityFindingRow.project,
+    VulnerabilityFindingRow.purl,
+    VulnerabilityFindingRow.vuln_id,
+    VulnerabilityFindingRow.aliases,
+    VulnerabilityFindingRow.severity,
+    VulnerabilityFindingRow.score,
+    VulnerabilityFindingRow.summary,
+    VulnerabilityFindingRow.fixed_versions,
+    VulnerabilityFindingRow.first_seen,
+    VulnerabilityFindingRow.due,
+    VulnerabilityFindingRow.state,
+    VulnerabilityFindingRow.state_expires,
+    VulnerabilityFindingRow.state_reason,
+    VulnerabilityFindingRow.state_owner,
+    VulnerabilityFindingRow.justification,
+    VulnerabilityFindingRow.exception,
+)
+
+
+def _ordered(today: date, where: FindingFilter, overdue: bool) -> Any:
+    row = VulnerabilityFindingRow
+    condition = _overdue(today) if overdue else ~_overdue(today)
+    return (
+        select(*_COLUMNS)
+        .where(*where.conditions(today), condition)
+        .order_by(row.due.asc().nulls_last(), _RANK, row.project, row.purl, row.vuln_id)
+    )
+
+
+def page_findings(
+    store: Store,
+    today: date,
+    where: FindingFilter | None = None,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    overdue_total: int | None = None,
+) -> list[TrackedFinding]:
+    """`limit` findings from `offset` in `list_findings`' order. `overdue_total` (from
+    `count_findings`) saves counting the overdue half again."""
+    where = where or FindingFilter()
+    if overdue_total is None:
+        overdue_total = count_findings(store, today, where)[1]
+    out: list[TrackedFinding] = []
+    with store.session() as session:
+        if offset < overdue_total:
+            stmt = _ordered(today, where, True).limit(min(limit, overdue_total - offset)).offset(offset)
+            out.extend(_tracked(r, today) for r in session.execute(stmt))
+        rest = limit - len(out)
+        if rest > 0:
+            stmt = _ordered(today, where, False).limit(rest).offset(max(0, offset - overdue_total))
+            out.extend(_tracked(r, today) for r in session.execute(stmt))
+    return out
+
+
+def iter_findings(
+    store: Store, today: date, where: FindingFilter | None = None, batch: int = 2000
+) -> Iterator[TrackedFinding]:
+    """Every finding matching `where` in `list_findings`' order, streamed `batch` rows at a
+    time from a server-side cursor (a CSV of every finding starts at once)."""
+    where = where or FindingFilter()
+    with store.session() as session:
+        for overdue in (True, False):
+            result = session.execute(_ordered(today, where, overdue).execution_options(yield_per=batch))
+            for r in result:
+                yield _tracked(r, today)
+
+
+def finding_ids_by_alias(store: Store, alias: str) -> set[str]:
+    """The canonical ids of findings that carry `alias` among their other ids (a scan of
+    every finding's aliases: only for an id no advisory and no canonical id answers)."""
+    row = VulnerabilityFindingRow
+    pattern = '%"' + alias.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '"%'
+    with store.session() as session:
+        return set(
+            session.execute(
+                select(row.vuln_id).where(cast(row.aliases, String).like(pattern, escape="\\")).distinct()
+            ).scalars()
+        )
