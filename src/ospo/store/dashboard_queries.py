@@ -325,7 +325,13 @@ def scan_view(store: Store, project: str, scan_id: int | None = None) -> ScanVie
         wanted = scan_id if scan_id is not None else row.latest_scan_id
         if wanted is None:
             return None
-        scan = session.get(ScanRow, wanted)
+        # Only the columns shown: the row's `result` is the whole stored scan (megabytes for a
+        # large project), which the exports read once, separately.
+        scan = session.execute(
+            select(
+                ScanRow.id, ScanRow.project_id, ScanRow.created_at, ScanRow.verdict, ScanRow.kind, ScanRow.release_id
+            ).where(ScanRow.id == wanted)
+        ).one_or_none()
         if scan is None or scan.project_id != row.id:
             return None
         release = session.get(ReleaseRow, scan.release_id) if scan.release_id else None
