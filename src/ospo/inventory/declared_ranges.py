@@ -83,12 +83,14 @@ def _npm_version(text: str) -> _SemVer:
 
 
 def _partial(groups: tuple[str | None, ...]) -> _Partial:
-    """(major, minor, patch, pre) with None for a wildcard or missing part; once one part
-    is a wildcard the parts after it are too, as node-semver reads `1.x.3` as `1.x`."""
+    """(major, minor, patch, pre) with None for a wildcard or missing part. A number after
+    a wildcard (`1.x.3`) is an invalid comparator to node-semver, so we do not judge it."""
     numbers: list[int | None] = []
     for part in groups[:3]:
-        if part is None or part in ("x", "X", "*") or (numbers and numbers[-1] is None):
+        if part is None or part in ("x", "X", "*"):
             numbers.append(None)
+        elif numbers and numbers[-1] is None:
+            raise _Unjudgeable(part)
         else:
             numbers.append(int(part))
     pre = _pre(groups[3]) if numbers[2] is not None else ()
@@ -207,13 +209,16 @@ def _pypi_version(text: str) -> Version:
 
 
 def _pypi_satisfies(version: str, declared: str) -> bool:
-    pin = _pypi_version(version)
+    try:
+        pin: Version | None = Version(version)
+    except InvalidVersion:
+        pin = None  # only `===` (plain string equality) can judge such a pin
     alternatives = re.split(r"\|\|?", declared)
     results = [_pypi_all(version, pin, alternative) for alternative in alternatives]
     return any(results)
 
 
-def _pypi_all(raw: str, pin: Version, text: str) -> bool:
+def _pypi_all(raw: str, pin: Version | None, text: str) -> bool:
     """Every clause of one alternative; commas and (as Poetry allows) spaces both mean AND."""
     clauses: list[tuple[str, str]] = []
     for part in text.split(","):
@@ -232,9 +237,11 @@ def _pypi_all(raw: str, pin: Version, text: str) -> bool:
     return all(results)
 
 
-def _pypi_clause(raw: str, pin: Version, operator: str, spec: str) -> bool:
+def _pypi_clause(raw: str, pin: Version | None, operator: str, spec: str) -> bool:
     if operator == "===":
         return raw.strip().lower() == spec.lower()
+    if pin is None:
+        raise _Unjudgeable(raw)
     if spec == "*" and not operator:
         return True
     prefix = _PREFIX_RE.fullmatch(spec)
