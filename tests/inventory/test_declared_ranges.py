@@ -3,9 +3,16 @@ on the simple ranges univers reads correctly."""
 
 from __future__ import annotations
 
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from packaging.specifiers import SpecifierSet
 from univers.version_range import NpmVersionRange, PypiVersionRange
 from univers.versions import PypiVersion, SemverVersion
 
@@ -322,3 +329,93 @@ def test_pypi_post_release_above_where_univers_admits_it() -> None:
 def test_any_text_is_judged_or_declined_never_raises(declared: str, version: str) -> None:
     for ecosystem in ("npm", "pypi"):
         assert satisfies(ecosystem, version, declared) in (True, False, None)
+
+
+# --- agreement with the reference implementations ----------------------------------------
+
+NODE_SEMVER = Path("/usr/lib/node_modules/npm/node_modules/semver")
+
+
+def _random_npm_cases(count: int) -> list[tuple[str, str]]:
+    rng = random.Random(20240607)
+
+    def partial() -> str:
+        size = rng.randint(1, 3)
+        text = ".".join(rng.choice(["0", "1", "2", "3", "x", "*"]) for _ in range(size))
+        if size == 3 and text.replace(".", "").isdigit() and rng.random() < 0.3:
+            text += "-" + rng.choice(["alpha", "beta.1", "0", "rc.2"])
+        return text
+
+    def one_range() -> str:
+        alternatives = []
+        for _ in range(rng.randint(1, 2)):
+            if rng.random() < 0.2:
+                alternatives.append(f"{partial()} - {partial()}")
+            else:
+                ops = ["^", "~", "", "=", ">", ">=", "<", "<=", "~>"]
+                alternatives.append(" ".join(rng.choice(ops) + partial() for _ in range(rng.randint(1, 2))))
+        return " || ".join(alternatives)
+
+    def version() -> str:
+        text = ".".join(str(rng.randint(0, 3)) for _ in range(3))
+        return text + ("-" + rng.choice(["alpha", "beta.1", "0", "rc.2"]) if rng.random() < 0.3 else "")
+
+    return [(one_range(), version()) for _ in range(count)]
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not NODE_SEMVER.is_dir(), reason="needs node and npm's semver")
+def test_npm_agrees_with_node_semver() -> None:
+    """node-semver itself is the reference: wherever it accepts the range we must either
+    agree or decline, and we must decline every range it rejects."""
+    cases = [(declared, version) for declared, version, _ in NPM_CASES] + _random_npm_cases(3000)
+    script = (
+        f"const s=require({json.dumps(str(NODE_SEMVER))});"
+        "const c=JSON.parse(require('fs').readFileSync(0,'utf8'));"
+        "console.log(JSON.stringify(c.map(([r,v])=>{let R;try{R=new s.Range(r)}catch(e){return null};return R.test(v)})))"
+    )
+    run = subprocess.run(["node", "-e", script], input=json.dumps(cases), capture_output=True, text=True, check=True)
+    reference: list[bool | None] = json.loads(run.stdout)
+    wrong = []
+    for (declared, version), expected in zip(cases, reference, strict=True):
+        ours = satisfies("npm", version, declared)
+        if (expected is None and ours is not None) or (ours is not None and ours is not expected):
+            wrong.append((declared, version, ours, expected))
+    assert wrong == []
+    judged = sum(1 for declared, version in cases if satisfies("npm", version, declared) is not None)
+    assert judged > len(cases) // 2  # declining everything would also pass the loop above
+
+
+pep440_versions = st.builds(
+    lambda release, pre, post, dev, local: dotted(release) + pre + post + dev + local,
+    releases,
+    st.sampled_from(["", "a1", "b2", "rc1"]),
+    st.sampled_from(["", ".post1"]),
+    st.sampled_from(["", ".dev0"]),
+    st.sampled_from(["", "+local"]),
+)
+
+
+@st.composite
+def pep440_specifier_sets(draw: st.DrawFn) -> str:
+    clauses = []
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        operator = draw(st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "~=", "==*", "!=*"]))
+        if operator.endswith("*"):
+            clauses.append(f"{operator[:-1]}{dotted(draw(releases))}.*")
+        elif operator == "~=":
+            clauses.append(f"~={dotted(draw(releases))}.{draw(parts)}")
+        else:
+            version = draw(pep440_versions)
+            if operator not in ("==", "!="):
+                version = version.split("+")[0]  # PEP 440 allows a local label only with == and !=
+            clauses.append(operator + version)
+    return ",".join(clauses)
+
+
+@SETTINGS
+@given(pep440_specifier_sets(), pep440_versions)
+def test_pypi_agrees_with_packaging_specifiers(declared: str, version: str) -> None:
+    """packaging.specifiers is the PEP 440 reference (kept out of the collector only for its
+    import cost); pre-releases count, since we judge a pin the lockfile already holds."""
+    expected = SpecifierSet(declared).contains(version, prereleases=True)
+    assert satisfies("pypi", version, declared) is expected

@@ -293,18 +293,23 @@ def _prefix_matches(pin: Version, epoch: int, release: tuple[int, ...]) -> bool:
 
 
 def _below(pin: Version, bound: Version) -> bool:
-    """PEP 440 `<`: a pre-release of the bound's own release is not below a final bound."""
-    if not pin < bound:
-        return False
-    return bound.is_prerelease or not pin.is_prerelease or Version(pin.base_version) != Version(bound.base_version)
+    """PEP 440 `<`: below a final (or post) bound means below its earliest pre-release, so
+    `<2.0` does not admit `2.0rc1` (packaging reads it the same way)."""
+    return pin < (bound if bound.is_prerelease else Version(f"{bound.public}.dev0"))
 
 
 def _above(pin: Version, bound: Version) -> bool:
-    """PEP 440 `>`: neither a post-release (unless the bound is one) nor a local version of
-    the bound's own release is above it."""
-    if not pin > bound:
+    """PEP 440 `>`: `>V` does not admit V's post-releases or local versions unless V is
+    itself a post (or dev) release, whose successors are plain successors."""
+    if not Version(pin.public) > bound:
         return False
-    same_release = Version(pin.base_version) == Version(bound.base_version)
-    if same_release and pin.is_postrelease and not bound.is_postrelease:
-        return False
-    return not (same_release and pin.local is not None)
+    if bound.dev is not None or bound.post is not None:
+        return True
+    return (pin.epoch, _trimmed(pin.release), pin.pre) != (bound.epoch, _trimmed(bound.release), bound.pre)
+
+
+def _trimmed(release: tuple[int, ...]) -> tuple[int, ...]:
+    end = len(release)
+    while end > 1 and release[end - 1] == 0:
+        end -= 1
+    return release[:end]
