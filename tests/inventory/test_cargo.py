@@ -22,9 +22,7 @@ def test_cargo_lock_v3_workspace_components_edges_and_hashes() -> None:
     # members are first-party: not components
     assert not any(c.name.startswith("acme-") for c in result.components)
     serde = by["pkg:cargo/serde@1.0.190"]
-    assert serde.hashes == (
-        Hash("sha256", "8b917c4b6163bc82ef4aff025c6f5f4d54205232c4595f39b7b43008256a6cb7"),
-    )
+    assert serde.hashes == (Hash("sha256", "8b917c4b6163bc82ef4aff025c6f5f4d54205232c4595f39b7b43008256a6cb7"),)
     assert serde.direct is None  # a member depends on it; Cargo.toml says in which scope
     assert serde.download_url == "https://crates.io/api/v1/crates/serde/1.0.190/download"
     assert by["pkg:cargo/syn@2.0.38"].direct is False

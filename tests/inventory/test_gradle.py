@@ -42,9 +42,7 @@ def test_legacy_per_configuration_lockfile() -> None:
 
 
 def test_version_catalog() -> None:
-    result = parse_version_catalog(
-        "gradle/libs.versions.toml", (FIX / "gradle" / "libs.versions.toml").read_text()
-    )
+    result = parse_version_catalog("gradle/libs.versions.toml", (FIX / "gradle" / "libs.versions.toml").read_text())
     by = {c.properties[0][1]: c for c in result.components}
     assert by["okhttp"].purl == "pkg:maven/com.squareup.okhttp3/okhttp"
     assert by["okhttp"].declared_range == "4.12.0" and by["okhttp"].locations[0].line == 8
@@ -60,9 +58,7 @@ def test_version_catalog() -> None:
 
 
 def test_catalog_missing_ref_is_reported() -> None:
-    result = parse_version_catalog(
-        "libs.versions.toml", '[libraries]\nx = { module = "g:a", version.ref = "nope" }\n'
-    )
+    result = parse_version_catalog("libs.versions.toml", '[libraries]\nx = { module = "g:a", version.ref = "nope" }\n')
     assert result.components[0].declared_range is None
     assert result.notes and "nope" in result.notes[0].message
 

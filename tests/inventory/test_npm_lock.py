@@ -258,9 +258,7 @@ def test_v2_shrinkwrap_reads_packages_not_the_v1_copy() -> None:
     assert not inv.problems
     comps = {c.purl: c for c in inv.components}
     assert len(comps) == 14
-    assert all(
-        len([loc for loc in c.locations if loc.path == "npm-shrinkwrap.json"]) == 1 for c in comps.values()
-    )
+    assert all(len([loc for loc in c.locations if loc.path == "npm-shrinkwrap.json"]) == 1 for c in comps.values())
     assert comps["pkg:npm/rimraf@3.0.2"].scope is Scope.DEV and comps["pkg:npm/rimraf@3.0.2"].direct
     assert comps["pkg:npm/glob@7.2.3"].scope is Scope.DEV and comps["pkg:npm/glob@7.2.3"].direct is False
     assert comps["pkg:npm/semver@7.8.6"].scope is Scope.RUNTIME

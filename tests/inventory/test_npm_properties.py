@@ -120,9 +120,7 @@ FIELDS = st.sampled_from(
         "workspaces",
     ]
 )
-ENTRY = st.dictionaries(
-    FIELDS, JSONISH | st.dictionaries(KEYS | st.text(max_size=8), JSONISH, max_size=3), max_size=6
-)
+ENTRY = st.dictionaries(FIELDS, JSONISH | st.dictionaries(KEYS | st.text(max_size=8), JSONISH, max_size=3), max_size=6)
 
 
 @SETTINGS

@@ -12,9 +12,7 @@ FIX = Path(__file__).parents[1] / "fixtures" / "nuget" / "Acme.Api"
 
 
 def test_content_hash_is_hex_sha512() -> None:
-    (h,) = content_hash(
-        "ESuQOx56uN12VbO/AlCc+lz61SngMYrPWCFNsMshEFXRYQZzH7Tkpxbew+4pM+gJc02dfgpU+/3j1f9bxrKUFA=="
-    )
+    (h,) = content_hash("ESuQOx56uN12VbO/AlCc+lz61SngMYrPWCFNsMshEFXRYQZzH7Tkpxbew+4pM+gJc02dfgpU+/3j1f9bxrKUFA==")
     assert h.algorithm == "sha512" and len(h.value) == 128
     assert content_hash("not base64!") == ()
 
@@ -46,9 +44,7 @@ def test_project_file() -> None:
     assert by["Serilog.Sinks.Console"].declared_range == "5.0.0"  # child element
     assert by["StyleCop.Analyzers"].scope is Scope.DEV
     assert by["Acme.Telemetry"].declared_range is None
-    assert ("nuget:version", "centrally managed (Directory.Packages.props)") in by[
-        "Acme.Telemetry"
-    ].properties
+    assert ("nuget:version", "centrally managed (Directory.Packages.props)") in by["Acme.Telemetry"].properties
     assert any(k == "nuget:condition" for k, _ in by["System.Text.Json"].properties)
     assert all(not c.resolved and c.direct for c in result.components)
 

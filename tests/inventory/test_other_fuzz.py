@@ -72,9 +72,7 @@ def mutated(draw: st.DrawFn, texts: list[str]) -> str:
             text = text[:i] + draw(st.text(min_size=1, max_size=3)) + text[i + 1 :]
         elif kind == "insert":
             chunk = draw(
-                st.sampled_from(
-                    ['"', "[", "]", "{", "}", "<", ">", "(", ")", "\n", "  ", "=", ":", "${", "\x00"]
-                )
+                st.sampled_from(['"', "[", "]", "{", "}", "<", ">", "(", ")", "\n", "  ", "=", ":", "${", "\x00"])
             )
             text = text[:i] + chunk + text[i:]
         elif kind == "delete":

@@ -130,13 +130,8 @@ source = { directory = "../localdep" }
     assert {"pkg:pypi/numpy@1.26.4", "pkg:pypi/numpy@2.1.0"} <= purls
     assert comp(result.components, "click").scope is Scope.RUNTIME
     assert comp(result.components, "click").direct is False
-    assert dict(comp(result.components, "tool").properties) == {
-        "python:index": "https://private.example.com/simple"
-    }
-    assert (
-        comp(result.components, "gitdep").download_url
-        == "git+https://github.com/acme/gitdep?rev=main#0123abcd"
-    )
+    assert dict(comp(result.components, "tool").properties) == {"python:index": "https://private.example.com/simple"}
+    assert comp(result.components, "gitdep").download_url == "git+https://github.com/acme/gitdep?rev=main#0123abcd"
     assert dict(comp(result.components, "localdep").properties) == {
         "python:path": "../localdep",
         "python:source": "directory",
@@ -175,10 +170,7 @@ def test_poetry_lock_2_groups_files_sources() -> None:
     assert comp(result.components, "pyyaml").scope is Scope.OPTIONAL
     assert comp(result.components, "tomli").scope is Scope.RUNTIME  # groups main + test
     tomli = comp(result.components, "tomli")
-    assert (
-        tomli.download_url
-        == "git+https://github.com/hukkin/tomli.git@3ec6775a4a7e5bfa3b3b4b7d8e8b3f2f1a0c9d11"
-    )
+    assert tomli.download_url == "git+https://github.com/hukkin/tomli.git@3ec6775a4a7e5bfa3b3b4b7d8e8b3f2f1a0c9d11"
     utils = comp(result.components, "internal-utils")
     assert dict(utils.properties)["python:source"] == "directory"
     assert len(comp(result.components, "attrs").hashes) == 2

@@ -128,9 +128,7 @@ def test_metadata_extra_edges_link_only_when_installed(tmp_path: Path) -> None:
         (site / f"{name}.dist-info").mkdir(parents=True)
         (site / f"{name}.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\n" + body)
     inventory = build_inventory(str(tmp_path))
-    assert [(d.ref, d.depends_on) for d in inventory.dependencies] == [
-        ("pkg:pypi/a@1.0", ("pkg:pypi/b@2.0",))
-    ]
+    assert [(d.ref, d.depends_on) for d in inventory.dependencies] == [("pkg:pypi/a@1.0", ("pkg:pypi/b@2.0",))]
 
 
 def test_two_environments_link_to_their_own_pins(tmp_path: Path) -> None:

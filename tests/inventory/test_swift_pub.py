@@ -24,9 +24,7 @@ def test_split_location(location: str, expected: tuple[str, str]) -> None:
 
 
 def test_package_resolved_v1() -> None:
-    result = parse_package_resolved(
-        "Package.resolved", (FIX / "swift" / "v1" / "Package.resolved").read_text()
-    )
+    result = parse_package_resolved("Package.resolved", (FIX / "swift" / "v1" / "Package.resolved").read_text())
     purls = {c.purl for c in result.components}
     assert "pkg:swift/github.com/Alamofire/Alamofire@5.6.1" in purls
     snap = next(c for c in result.components if c.name == "SnapKit")

@@ -219,9 +219,7 @@ def test_line_numbers_count_from_one_and_ignore_carriage_returns() -> None:
 def test_windows_line_endings_and_form_feeds_do_not_break_continuations() -> None:
     text = "Copyright (c) 1991 - 1995, Example Centrum Amsterdam,\r\nThe Netherlands.\r\n\f\r\n"
     found = extract_copyrights("f", text)
-    assert [(c.line, c.end_line, c.holder) for c in found] == [
-        (1, 2, "Example Centrum Amsterdam, The Netherlands")
-    ]
+    assert [(c.line, c.end_line, c.holder) for c in found] == [(1, 2, "Example Centrum Amsterdam, The Netherlands")]
 
 
 def test_long_minified_line_is_scanned_in_windows() -> None:

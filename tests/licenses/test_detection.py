@@ -97,8 +97,6 @@ def test_shuffled_licence_words_never_crash(words: list[str]) -> None:
     scan_text("mut.txt", " ".join(words))
 
 
-@pytest.mark.parametrize(
-    "garbage", ["", "\x00\x01", "{{" * 500, "SPDX-License-Identifier: ((((", "a\n" * 5000]
-)
+@pytest.mark.parametrize("garbage", ["", "\x00\x01", "{{" * 500, "SPDX-License-Identifier: ((((", "a\n" * 5000])
 def test_edge_inputs(garbage: str) -> None:
     scan_text("g.txt", garbage)

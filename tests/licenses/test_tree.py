@@ -92,9 +92,7 @@ def test_huge_file_scans_head_and_tail_and_says_so(tmp_path: Path) -> None:
 def test_cli_json_is_versioned(tmp_path: Path) -> None:
     root = make_tree(tmp_path / "t")
     out = tmp_path / "out.json"
-    result = CliRunner().invoke(
-        app, ["licenses", str(root), "--format", "json", "--output", str(out), "-p", "1"]
-    )
+    result = CliRunner().invoke(app, ["licenses", str(root), "--format", "json", "--output", str(out), "-p", "1"])
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text())
     assert doc["format"] == "ospo-licenses" and doc["version"] == 1

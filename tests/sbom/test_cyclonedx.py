@@ -98,9 +98,7 @@ def test_projects_and_manifest_roots_are_nodes_of_the_graph(folder_inv: Inventor
     assert deps["pkg:npm/lodash@4.17.21"] == ["pkg:npm/left-pad@1.3.0"]
     assert deps["pkg:npm/left-pad@1.3.0"] == []
     # The synthetic root holds the projects and the manifest roots.
-    assert {"pkg:npm/web-app@1.0.0", "pkg:maven/com.example/svc@2.0", "file:requirements.txt"} <= set(
-        deps[root_ref]
-    )
+    assert {"pkg:npm/web-app@1.0.0", "pkg:maven/com.example/svc@2.0", "file:requirements.txt"} <= set(deps[root_ref])
 
 
 def test_single_project_is_the_root(project_inv: Inventory) -> None:
@@ -164,9 +162,7 @@ def test_same_inventory_same_bytes(folder_inv: Inventory) -> None:
     assert inventory_to_cyclonedx_json(shuffled) == first
 
 
-def test_serial_number_follows_content_and_time(
-    folder_inv: Inventory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_serial_number_follows_content_and_time(folder_inv: Inventory, monkeypatch: pytest.MonkeyPatch) -> None:
     first = json.loads(inventory_to_cyclonedx_json(folder_inv))["serialNumber"]
     changed = folder_inventory()
     changed.components.pop()

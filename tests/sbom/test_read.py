@@ -42,9 +42,7 @@ def test_round_trip_keeps_components_and_edges(fmt: str, make) -> None:  # type:
     if lodash is not None:
         assert lodash.direct is True
         assert lodash.download_url == "https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz"
-        assert [str(loc) for loc in lodash.locations] == [
-            "web/package-lock.json:12" + ("-20" if fmt == "spdx" else "")
-        ]
+        assert [str(loc) for loc in lodash.locations] == ["web/package-lock.json:12" + ("-20" if fmt == "spdx" else "")]
         assert lodash.ecosystem == "npm"
     requests = by_purl.get("pkg:pypi/requests")
     if requests is not None:
@@ -147,9 +145,7 @@ def test_garbage_only_raises_parse_error(text: str) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.sampled_from([_SEED_CDX, _SEED_SPDX]), st.integers(0, 10**9), st.integers(1, 40), st.text(max_size=5)
-)
+@given(st.sampled_from([_SEED_CDX, _SEED_SPDX]), st.integers(0, 10**9), st.integers(1, 40), st.text(max_size=5))
 def test_mutated_sboms_only_raise_parse_error(seed: str, at: int, cut: int, insert: str) -> None:
     pos = at % len(seed)
     mutated = seed[:pos] + insert + seed[pos + cut :]

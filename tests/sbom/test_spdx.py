@@ -32,9 +32,7 @@ def _packages(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _rels(doc: dict[str, Any]) -> set[tuple[str, str, str]]:
-    return {
-        (r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"]) for r in doc["relationships"]
-    }
+    return {(r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"]) for r in doc["relationships"]}
 
 
 def test_folder_inventory_is_valid_spdx_2_3(folder_inv: Inventory) -> None:
@@ -75,9 +73,7 @@ def test_packages_carry_purl_version_checksums_licence(folder_inv: Inventory) ->
     extracted = {e["licenseId"]: e for e in doc["hasExtractedLicensingInfos"]}
     assert extracted[ref]["extractedText"] == "BSD-like licence, see COPYING"
     assert "LicenseRef-scancode-proprietary-license" in extracted
-    assert pkgs["pkg:npm/left-pad@1.3.0"]["licenseDeclared"] == (
-        "LicenseRef-scancode-proprietary-license AND MIT"
-    )
+    assert pkgs["pkg:npm/left-pad@1.3.0"]["licenseDeclared"] == ("LicenseRef-scancode-proprietary-license AND MIT")
 
 
 def test_relationships_say_why_a_dependency_is_there(folder_inv: Inventory) -> None:
