@@ -815,12 +815,11 @@ def export_vulnerabilities(store: StoreDep, principal: Person) -> StreamingRespo
     )
 
 
-def _with_review_decisions(result: ScanResult, lines: list[dq.ComponentLine]) -> ScanResult:
+def _with_review_decisions(result: ScanResult, stored: dict[str, dq.StoredVerdict]) -> ScanResult:
     """The scan's decisions with the reviewers' later verdicts applied (for the audit report)."""
-    by_purl = {line.purl: line for line in lines}
     decisions: list[PolicyDecision] = []
     for d in result.decisions:
-        line = by_purl.get(d.subject)
+        line = stored.get(d.subject)
         if line is not None and line.verdict and line.verdict != d.verdict.value:
             d = PolicyDecision(d.subject, Verdict(line.verdict), line.reasons, d.rule, line.exception)
         decisions.append(d)
@@ -862,7 +861,7 @@ def export_audit(
 ) -> HTMLResponse:
     found = _scan_or_404(store, project, scan)
     view, result = found
-    result = _with_review_decisions(result, dq.scan_components(store, view.scan_id))
+    result = _with_review_decisions(result, dq.scan_verdicts(store, view.scan_id))
     title = view.product or view.project
     if view.release:
         title = f"{title} {view.release}"

@@ -447,6 +447,30 @@ def scan_components(
         ]
 
 
+@dataclass(frozen=True)
+class StoredVerdict:
+    """The verdict stored for one component of a scan, as reviews and re-evaluation left it."""
+
+    verdict: str | None
+    reasons: tuple[str, ...]
+    exception: str | None
+
+
+def scan_verdicts(store: Store, scan_id: int) -> dict[str, StoredVerdict]:
+    """purl -> stored verdict of every component of one scan: only the columns the audit
+    report overlays, unordered (the report orders its own rows)."""
+    stmt = (
+        select(ComponentRow.purl, ScanComponentRow.verdict, ScanComponentRow.reasons, ScanComponentRow.exception)
+        .join(ScanComponentRow, ScanComponentRow.component_id == ComponentRow.id)
+        .where(ScanComponentRow.scan_id == scan_id)
+    )
+    with store.session() as session:
+        return {
+            purl: StoredVerdict(verdict, tuple(reasons or ()), exception)
+            for purl, verdict, reasons, exception in session.connection().execute(stmt)
+        }
+
+
 def _queue_projects(session: Session) -> list[tuple[str, str | None, int]]:
     """(project, product, latest scan id) of every scanned project in the review queue's
     order (product, then project)."""
