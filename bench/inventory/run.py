@@ -129,12 +129,14 @@ def install_peers() -> None:
 REPEAT = 3  # timed runs per tool and input, after one untimed warm-up; the median is reported
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int, str]:
-    """Median wall time of REPEAT runs after a warm-up run (file cache, node's and Python's
+def timed(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, repeat: int = REPEAT
+) -> tuple[float, int, str]:
+    """Median wall time of `repeat` runs after a warm-up run (file cache, node's and Python's
     compiled-code caches), so neither tool is charged for a cold first start."""
     times: list[float] = []
     code, err = 0, ""
-    for attempt in range(REPEAT + 1):
+    for attempt in range(max(1, repeat) + 1):
         start = time.perf_counter()
         try:
             proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
@@ -157,21 +159,21 @@ def run_ospo(args: argparse.Namespace, folder: Path, out: Path) -> Run:
         # PYTHONDONTWRITEBYTECODE would be recompiled at every start, ~60 ms of a 0.2 s run.
         subprocess.run([args.ospo_python, "-m", "compileall", "-q", env["PYTHONPATH"]], check=False)
     cmd = [args.ospo_python, "-m", "ospo", "inventory", str(folder), "--format", "cyclonedx", "-o", str(out)]
-    seconds, code, err = timed(cmd, env=env)
+    seconds, code, err = timed(cmd, env=env, repeat=args.repeat)
     # 3 = incomplete (some file could not be parsed): the output is still the inventory.
     return finish("ospo", seconds, out, None if code in (0, 3) else f"exit {code}: {err}")
 
 
-def run_cdxgen(cdxgen: list[str], folder: Path, out: Path) -> Run:
+def run_cdxgen(cdxgen: list[str], folder: Path, out: Path, repeat: int) -> Run:
     env = dict(os.environ, FETCH_LICENSE="false", CDXGEN_FETCH_PKG_METADATA="false", CDXGEN_DEBUG_MODE="")
     cmd = [*cdxgen, "--no-install-deps", "-r", "-o", str(out), str(folder)]
-    seconds, code, err = timed(cmd, env=env, cwd=folder)
+    seconds, code, err = timed(cmd, env=env, cwd=folder, repeat=repeat)
     return finish("cdxgen", seconds, out, None if code == 0 else f"exit {code}: {err}")
 
 
-def run_cyclonedx_py(tool: list[str], venv: Path, out: Path) -> Run:
+def run_cyclonedx_py(tool: list[str], venv: Path, out: Path, repeat: int) -> Run:
     cmd = [*tool, "environment", "--of", "JSON", "-o", str(out), str(venv)]
-    seconds, code, err = timed(cmd)
+    seconds, code, err = timed(cmd, repeat=repeat)
     return finish("cyclonedx-py", seconds, out, None if code == 0 else f"exit {code}: {err}")
 
 
@@ -293,7 +295,6 @@ def report(name: str, runs: list[Run], show: int) -> dict[str, Any]:
 
 
 def main() -> int:
-    global REPEAT
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ospo-python", default=sys.executable, help="Python that runs `-m ospo`.")
     parser.add_argument("--ospo-src", default=str(REPO / "src"), help="PYTHONPATH for ospo ('' to not set).")
@@ -305,7 +306,6 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=REPEAT, help="Timed runs per tool and input (median).")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    REPEAT = max(1, args.repeat)
 
     if args.install_peers:
         install_peers()
@@ -336,9 +336,9 @@ def main() -> int:
             old.unlink()
         runs = [run_ospo(args, folder, outdir / "ospo.json")]
         if cdxgen is not None:
-            runs.append(run_cdxgen(cdxgen, folder, outdir / "cdxgen.json"))
+            runs.append(run_cdxgen(cdxgen, folder, outdir / "cdxgen.json", args.repeat))
         if cdx_py is not None and is_env:
-            runs.append(run_cyclonedx_py(cdx_py, folder, outdir / "cyclonedx-py.json"))
+            runs.append(run_cyclonedx_py(cdx_py, folder, outdir / "cyclonedx-py.json", args.repeat))
         results.append(report(name, runs, args.show))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "report.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -56,10 +56,9 @@ def licenses(
 
         write_output(licenses_to_json(scan, category_of), output)
     else:
-        from ospo._version import VERSION
         from ospo.sbom.licenses_spdx import licenses_to_spdx_json
 
-        write_output(licenses_to_spdx_json(scan, tool_version=VERSION), output)
+        write_output(licenses_to_spdx_json(scan), output)
     for problem in scan.problems:
         err_console.print(f"[yellow]warning:[/] {problem}", highlight=False)
     if any(p.kind in ("parse", "unreadable") for p in scan.problems):

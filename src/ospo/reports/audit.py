@@ -31,10 +31,6 @@ class _Row:
     reasons: list[str]
 
 
-def tool_version() -> str:
-    return VERSION
-
-
 def audit_context(result: ScanResult, product: str, generated: str | None = None) -> dict[str, Any]:
     decisions = {d.subject: d for d in result.decisions}
     concluded = {c.purl: c for c in result.concluded}
@@ -80,7 +76,7 @@ def audit_context(result: ScanResult, product: str, generated: str | None = None
         "expired_exceptions": expired,
         "file_licenses": files,
         "problems": [str(p) for p in result.problems],
-        "tool_version": tool_version(),
+        "tool_version": VERSION,
     }
 
 

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ospo._version import VERSION
 from ospo.model import Component, VulnerabilityMatch
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -65,7 +66,7 @@ def to_sarif(
     matches: Iterable[VulnerabilityMatch],
     components: Iterable[Component] = (),
     *,
-    tool_version: str = "0.1.0",
+    tool_version: str = VERSION,
 ) -> dict[str, Any]:
     """The SARIF log as plain data; `components` supply locations (purl → manifest line)."""
     where = {c.purl: c.locations for c in components}

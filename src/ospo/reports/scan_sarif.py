@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ospo._version import VERSION
 from ospo.model import Component, ScanResult, Verdict
-from ospo.reports.audit import tool_version
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Verdict.DENY: "error", Verdict.REVIEW: "warning"}
@@ -92,7 +92,7 @@ def scan_to_sarif(result: ScanResult) -> dict[str, Any]:
                 "tool": {
                     "driver": {
                         "name": "ospo",
-                        "version": tool_version(),
+                        "version": VERSION,
                         "informationUri": "https://pypi.org/project/ospo/",
                         "rules": sorted(rules.values(), key=lambda r: r["id"]),
                     }

@@ -38,13 +38,6 @@ OSPO_PREFIX = "ospo:"
 _LICENSE_REF = re.compile(r"^LicenseRef-[A-Za-z0-9.\-]+$")
 
 
-def tool_version() -> str:
-    """The ospo version, recorded as the SBOM's creating tool."""
-    from ospo._version import VERSION
-
-    return VERSION
-
-
 def creation_time() -> datetime:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else now; whole seconds, UTC."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

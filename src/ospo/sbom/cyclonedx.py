@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from packageurl import PackageURL
 
+from ospo._version import VERSION
 from ospo.model import Component, Hash, Inventory, Scope
 from ospo.model.serialize import json_text
 from ospo.sbom._common import (
@@ -48,7 +49,6 @@ from ospo.sbom._common import (
     creation_time,
     normalise_hash_algorithm,
     stamp_identifier,
-    tool_version,
 )
 from ospo.sbom._graph import build_graph, manifest_path
 
@@ -102,7 +102,7 @@ def inventory_to_cyclonedx_json(inventory: Inventory) -> str:
     created = creation_time()
     graph = build_graph(inventory)
     root = _component(graph.root, "application", is_root=True, synthetic=graph.synthetic_root)
-    tool = {"name": TOOL_NAME, "type": "application", "version": tool_version()}
+    tool = {"name": TOOL_NAME, "type": "application", "version": VERSION}
 
     nodes: dict[str, dict[str, Any]] = {}
     for project in graph.projects:

@@ -13,6 +13,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from ospo._version import VERSION
 from ospo.model import LicenseScan
 from ospo.model.serialize import json_text
 
@@ -40,7 +41,7 @@ def _clean(item: str) -> str:
     return " ".join(words)
 
 
-def licenses_to_spdx_data(scan: LicenseScan, name: str | None = None, tool_version: str = "0") -> dict[str, Any]:
+def licenses_to_spdx_data(scan: LicenseScan, name: str | None = None, tool_version: str = VERSION) -> dict[str, Any]:
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     files = []
     refs: set[str] = set()
@@ -102,5 +103,5 @@ def licenses_to_spdx_data(scan: LicenseScan, name: str | None = None, tool_versi
     return doc
 
 
-def licenses_to_spdx_json(scan: LicenseScan, name: str | None = None, tool_version: str = "0") -> str:
+def licenses_to_spdx_json(scan: LicenseScan, name: str | None = None, tool_version: str = VERSION) -> str:
     return json_text(licenses_to_spdx_data(scan, name, tool_version))

@@ -43,6 +43,7 @@ from spdx_tools.spdx.model.spdx_no_assertion import SpdxNoAssertion
 from spdx_tools.spdx.validation.checksum_validator import validate_checksum
 from spdx_tools.spdx.validation.uri_validators import validate_download_location, validate_url
 
+from ospo._version import VERSION
 from ospo.model import Component, Hash, Inventory, Scope
 from ospo.model.serialize import json_text
 from ospo.sbom._common import (
@@ -55,7 +56,6 @@ from ospo.sbom._common import (
     root_name,
     spdx_licensing,
     stamp_identifier,
-    tool_version,
 )
 from ospo.sbom._graph import SbomGraph, build_graph, manifest_path
 
@@ -102,7 +102,7 @@ def inventory_to_spdx_document(inventory: Inventory) -> Document:
     name = root_name(inventory)
     slug = re.sub(r"[^A-Za-z0-9.\-_]+", "-", name).strip("-") or "root"
     namespace = f"{NAMESPACE_BASE}{slug}-{PLACEHOLDER_UUID}"
-    tool = Actor(ActorType.TOOL, f"{TOOL_NAME}-{tool_version()}")
+    tool = Actor(ActorType.TOOL, f"{TOOL_NAME}-{VERSION}")
     creation_info = CreationInfo(
         spdx_version=SPDX_VERSION,
         spdx_id=DOCUMENT_ID,
