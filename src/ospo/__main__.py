@@ -1,5 +1,5 @@
 """`python -m ospo` runs the command line."""
 
-from ospo.cli.main import main
+from ospo.cli.entry import main
 
 main()

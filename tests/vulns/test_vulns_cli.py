@@ -42,8 +42,8 @@ PINS = ParserSpec("test-pins", "mixed", lambda name, _rel: name == "pins.ospo-te
 
 @pytest.fixture
 def project(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, osv_fixtures: Path) -> Path:
-    original = collector.all_parsers
-    monkeypatch.setattr(collector, "all_parsers", lambda: (*original(), PINS))
+    original = collector.parser_entries
+    monkeypatch.setattr(collector, "parser_entries", lambda: (*original(), PINS))
     target = tmp_path / "project"
     target.mkdir()
     (target / "pins.ospo-test").write_text((osv_fixtures / "project" / "pins.ospo-test").read_text())
@@ -103,8 +103,8 @@ def test_check_json_and_fail_on(project: Path, db: str, tmp_path: Path) -> None:
 
 
 def test_fail_on_threshold_above_findings_passes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db: str) -> None:
-    original = collector.all_parsers
-    monkeypatch.setattr(collector, "all_parsers", lambda: (*original(), PINS))
+    original = collector.parser_entries
+    monkeypatch.setattr(collector, "parser_entries", lambda: (*original(), PINS))
     target = tmp_path / "only-medium"
     target.mkdir()
     (target / "pins.ospo-test").write_text("npm left-padder 2.0.0\n")

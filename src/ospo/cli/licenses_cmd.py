@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ospo.cli import exitcodes
-from ospo.cli.output import err_console, write_output
+from ospo.cli.output import err_console, write_output, write_rich
 from ospo.walk import WalkOptions
 
 
@@ -41,16 +40,9 @@ def licenses(
     walk = WalkOptions(respect_gitignore=not no_ignore, exclude=tuple(exclude or ()))
     scan = scan_tree(str(path), processes=processes, walk=walk)
     if format is LicensesFormat.table:
-        from rich.console import Console
-
         from ospo.reports.licenses_table import licenses_table
 
-        if output is None:
-            Console().print(licenses_table(scan))
-        else:
-            console = Console(record=True, width=200, file=io.StringIO())
-            console.print(licenses_table(scan))
-            write_output(console.export_text(), output)
+        write_rich(licenses_table(scan), output)
     elif format is LicensesFormat.json:
         from ospo.reports.licenses_json import licenses_to_json
 

@@ -1,4 +1,8 @@
-"""The `ospo` Typer application: one sub-command per module of this package."""
+"""The `ospo` Typer application: one sub-command per module of this package.
+
+The console script is `ospo.cli.entry:main`, which sends everything but a plain
+`ospo inventory` here.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +41,3 @@ app.command("reevaluate")(reevaluate)
 @app.callback()
 def _root() -> None:
     """Inventory, licences, vulnerabilities and policy for everything you ship."""
-
-
-def main() -> None:
-    app()

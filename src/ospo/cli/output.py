@@ -54,3 +54,17 @@ def write_output(text: str, output: Path | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_rich(renderable: Any, output: Path | None) -> None:
+    """Print a Rich table to the terminal, or its plain text (200 columns) to `output`."""
+    import io
+
+    from rich.console import Console
+
+    if output is None:
+        Console().print(renderable)
+        return
+    console = Console(record=True, width=200, file=io.StringIO())
+    console.print(renderable)
+    write_output(console.export_text(), output)

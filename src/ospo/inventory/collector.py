@@ -12,7 +12,7 @@ from typing import Any
 from packageurl import PackageURL
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.registry import all_parsers
+from ospo.inventory.registry import parser_entries
 from ospo.model import (
     Component,
     Dependency,
@@ -43,7 +43,7 @@ class InventoryCollector:
     def __init__(self, root: str, options: InventoryOptions | None = None) -> None:
         self.root = root
         self.options = options or InventoryOptions()
-        self._parsers = tuple(p for p in all_parsers() if p.name not in self.options.disabled)
+        self._parsers = tuple(p for p in parser_entries() if p.name not in self.options.disabled)
         self.results: list[ManifestResult] = []
         self.problems: list[FileProblem] = []
         # (parser, including file, included relpath) still to read after the walk
@@ -53,7 +53,7 @@ class InventoryCollector:
     def claim(self, file: WalkedFile) -> ParserSpec | None:
         for spec in self._parsers:
             if spec.claims(file.name, file.relpath):
-                return spec
+                return spec.load()
         return None
 
     def offer(self, file: WalkedFile) -> bool:

@@ -19,6 +19,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, guarded
 from ospo.inventory.purls import component
@@ -280,23 +281,17 @@ def _with_homepage(root: Component, package: dict[str, Any]) -> Component:
     )
 
 
-def _vendored(relpath: str) -> bool:
-    """Crates copied in by `cargo vendor` are dependencies (listed by Cargo.lock), not
-    projects of the tree."""
-    return relpath.startswith("vendor/") or "/vendor/" in relpath
-
-
 PARSERS = (
     ParserSpec(
         name="cargo-lock",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "Cargo.lock",
+        claims=_claims.cargo_lock,
         parse=guarded(parse_cargo_lock),
     ),
     ParserSpec(
         name="cargo-toml",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "Cargo.toml" and not _vendored(relpath),
+        claims=_claims.cargo_toml,
         parse=guarded(parse_cargo_toml),
     ),
 )

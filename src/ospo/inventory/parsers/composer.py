@@ -18,6 +18,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, guarded, load_json
 from ospo.inventory.purls import component
@@ -177,13 +178,13 @@ PARSERS = (
     ParserSpec(
         name="composer-lock",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "composer.lock",
+        claims=_claims.composer_lock,
         parse=guarded(parse_composer_lock),
     ),
     ParserSpec(
         name="composer-json",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "composer.json" and "/vendor/" not in f"/{relpath}",
+        claims=_claims.composer_json,
         parse=guarded(parse_composer_json),
     ),
 )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace as dc_replace
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import guarded
 from ospo.inventory.purls import component
@@ -202,23 +203,17 @@ def parse_go_sum(path: str, text: str) -> ManifestResult:
     return result
 
 
-def _ignored_by_go(relpath: str) -> bool:
-    """The go command ignores `testdata` folders (test fixtures) and `vendor` copies."""
-    parts = relpath.split("/")[:-1]
-    return "testdata" in parts or "vendor" in parts
-
-
 PARSERS = (
     ParserSpec(
         name="go-mod",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "go.mod" and not _ignored_by_go(relpath),
+        claims=_claims.go_mod,
         parse=guarded(parse_go_mod),
     ),
     ParserSpec(
         name="go-sum",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "go.sum" and not _ignored_by_go(relpath),
+        claims=_claims.go_sum,
         parse=guarded(parse_go_sum),
     ),
 )

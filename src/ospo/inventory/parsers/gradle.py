@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, guarded
 from ospo.inventory.purls import component
@@ -180,23 +181,17 @@ def _key_line(lines: LineIndex, key: str, start: int) -> int | None:
     return None
 
 
-def _claims_lockfile(name: str, relpath: str) -> bool:
-    if name in ("gradle.lockfile", "buildscript-gradle.lockfile"):
-        return True
-    return name.endswith(".lockfile") and "gradle/dependency-locks/" in relpath
-
-
 PARSERS = (
     ParserSpec(
         name="gradle-lockfile",
         ecosystem=ECOSYSTEM,
-        claims=_claims_lockfile,
+        claims=_claims.gradle_lockfile,
         parse=guarded(parse_gradle_lockfile),
     ),
     ParserSpec(
         name="gradle-version-catalog",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name.endswith(".versions.toml"),
+        claims=_claims.gradle_version_catalog,
         parse=guarded(parse_version_catalog),
     ),
 )

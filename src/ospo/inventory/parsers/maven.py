@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import XmlNode, guarded, parse_xml
 from ospo.inventory.purls import component
@@ -235,7 +236,7 @@ def _dependency(
 PARSER = ParserSpec(
     name="maven-pom",
     ecosystem=ECOSYSTEM,
-    claims=lambda name, relpath: name == "pom.xml",
+    claims=_claims.maven_pom,
     parse=guarded(parse_pom),
     max_bytes=16 << 20,
 )

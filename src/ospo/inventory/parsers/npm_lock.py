@@ -13,6 +13,7 @@ import posixpath
 from dataclasses import replace
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._npm import (
     ECOSYSTEM,
@@ -40,10 +41,7 @@ _DEP_KINDS = ("dependencies", "optionalDependencies", "peerDependencies")
 _ROOT_DEP_KINDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
 
 
-def claims(name: str, relpath: str) -> bool:
-    if name in ("package-lock.json", "npm-shrinkwrap.json"):
-        return True
-    return name == ".package-lock.json" and relpath.endswith("node_modules/.package-lock.json")
+claims = _claims.npm_lock
 
 
 def project_ref(lock_path: str, project_dir: str) -> str:

@@ -28,6 +28,7 @@ import binascii
 import posixpath
 import re
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import (
     LineIndex,
@@ -250,20 +251,20 @@ PARSERS = (
     ParserSpec(
         name="nuget-packages-lock",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "packages.lock.json",
+        claims=_claims.nuget_packages_lock,
         parse=guarded(parse_packages_lock),
     ),
     ParserSpec(
         name="nuget-project",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name.endswith((".csproj", ".fsproj", ".vbproj")),
+        claims=_claims.nuget_project,
         parse=guarded(parse_project_file),
         max_bytes=16 << 20,
     ),
     ParserSpec(
         name="nuget-packages-config",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "packages.config",
+        claims=_claims.nuget_packages_config,
         parse=guarded(parse_packages_config),
     ),
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._npm import (
     ECOSYSTEM,
@@ -42,22 +43,8 @@ _DECLARED = (
 _INSTALLED_EDGES = ("dependencies", "optionalDependencies", "peerDependencies")
 
 
-def installed_name(relpath: str) -> str | None:
-    """For node_modules/<name>/package.json (or @scope/name), the installed name; else None."""
-    parts = relpath.split("/")
-    if len(parts) >= 3 and parts[-3] == "node_modules":
-        return parts[-2]
-    if len(parts) >= 4 and parts[-4] == "node_modules" and parts[-3].startswith("@"):
-        return f"{parts[-3]}/{parts[-2]}"
-    return None
-
-
-def claims(name: str, relpath: str) -> bool:
-    if name != "package.json":
-        return False
-    if "node_modules/" not in relpath:
-        return True
-    return installed_name(relpath) is not None
+claims = _claims.package_json
+installed_name = _claims.installed_name
 
 
 def parse(path: str, text: str) -> ManifestResult:

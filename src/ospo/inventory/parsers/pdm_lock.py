@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
@@ -35,9 +36,7 @@ from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope, merge_scope
 from ospo.walk import load_toml
 
-
-def claims(name: str, relpath: str) -> bool:
-    return name == "pdm.lock"
+claims = _claims.pdm_lock
 
 
 def _scope(groups: list[str]) -> Scope:

@@ -32,6 +32,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field, replace
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
@@ -78,16 +79,7 @@ _INCLUDE_OPTIONS = {
 _EDITABLE_OPTIONS = {"-e", "--editable"}
 
 
-def claims(name: str, relpath: str) -> bool:
-    suffix = name[-4:].lower()
-    if suffix == ".txt":
-        stem = name[:-4].lower()
-        if stem.startswith(("requirements", "constraints")) or stem.endswith(
-            ("-requirements", "_requirements", "-constraints", "_constraints")
-        ):
-            return True
-        return posixpath.basename(posixpath.dirname(relpath)).lower() == "requirements"
-    return name[-3:].lower() == ".in" and name.lower().startswith("requirements")
+claims = _claims.pip_requirements
 
 
 def is_constraints_file(relpath: str) -> bool:

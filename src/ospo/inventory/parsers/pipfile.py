@@ -13,6 +13,7 @@ import json
 import re
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
@@ -32,12 +33,10 @@ _SECTION_LINE_RE = re.compile(r'^\s*"(default|develop)"\s*:\s*\{')
 _ENTRY_LINE_RE = re.compile(r'^\s*"([^"]+)"\s*:\s*\{')
 
 
-def claims_lock(name: str, relpath: str) -> bool:
-    return name == "Pipfile.lock"
+claims_lock = _claims.pipfile_lock
 
 
-def claims_pipfile(name: str, relpath: str) -> bool:
-    return name == "Pipfile"
+claims_pipfile = _claims.pipfile
 
 
 def _entry_lines(text: str) -> dict[tuple[str, str], int]:

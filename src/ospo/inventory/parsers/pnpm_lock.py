@@ -16,6 +16,7 @@ from collections import deque
 from dataclasses import replace
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._npm import (
     ECOSYSTEM,
@@ -40,8 +41,7 @@ _IMPORTER_KINDS = (
 _SCOPE_BY_RANK = {0: Scope.RUNTIME, 1: Scope.OPTIONAL, 2: Scope.DEV}
 
 
-def claims(name: str, relpath: str) -> bool:
-    return name == "pnpm-lock.yaml"
+claims = _claims.pnpm_lock
 
 
 _LINE_KEY = re.compile(r"^(?:([^\s#'][^\n]*?):[ \t]*$|  ('?)([^\s'][^\n]*?)\2:[ \t]*$)", re.M)

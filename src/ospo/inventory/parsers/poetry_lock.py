@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
@@ -36,9 +37,7 @@ from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope, merge_scope
 from ospo.walk import load_toml
 
-
-def claims(name: str, relpath: str) -> bool:
-    return name == "poetry.lock"
+claims = _claims.poetry_lock
 
 
 def _scope(raw: dict[str, Any]) -> Scope:

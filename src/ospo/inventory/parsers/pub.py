@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, guarded, load_yaml
 from ospo.inventory.purls import component
@@ -173,13 +174,13 @@ PARSERS = (
     ParserSpec(
         name="pubspec-lock",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "pubspec.lock",
+        claims=_claims.pubspec_lock,
         parse=guarded(parse_pubspec_lock),
     ),
     ParserSpec(
         name="pubspec-yaml",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name == "pubspec.yaml",
+        claims=_claims.pubspec_yaml,
         parse=guarded(parse_pubspec_yaml),
     ),
 )

@@ -24,6 +24,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
@@ -45,8 +46,7 @@ _QUOTED_RE = re.compile(r""""((?:[^"\\]|\\.)*)"|'([^']*)'""")
 MAX_INCLUDE_DEPTH = 32
 
 
-def claims(name: str, relpath: str) -> bool:
-    return name == "pyproject.toml"
+claims = _claims.pyproject
 
 
 class _Lines:

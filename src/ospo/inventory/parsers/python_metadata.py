@@ -22,10 +22,10 @@ target is installed, which is when the extra may be in use.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import replace
 from functools import cache, lru_cache
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
@@ -153,12 +153,7 @@ _HOMEPAGE_LABELS = ("homepage", "home", "home-page", "website", "documentation",
 _REPO_LABELS = ("source", "source code", "repository", "code", "github", "sources", "git")
 
 
-def claims(name: str, relpath: str) -> bool:
-    if name == "METADATA":
-        return posixpath.dirname(relpath).endswith(".dist-info")
-    if name == "PKG-INFO":
-        return posixpath.dirname(relpath).endswith(".egg-info")
-    return name.endswith(".egg-info")
+claims = _claims.dist_info
 
 
 @cache

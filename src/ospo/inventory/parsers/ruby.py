@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import guarded
 from ospo.inventory.purls import component
@@ -284,13 +285,13 @@ PARSERS = (
     ParserSpec(
         name="gemfile-lock",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name in ("Gemfile.lock", "gems.locked"),
+        claims=_claims.gemfile_lock,
         parse=guarded(parse_gemfile_lock),
     ),
     ParserSpec(
         name="gemfile",
         ecosystem=ECOSYSTEM,
-        claims=lambda name, relpath: name in ("Gemfile", "gems.rb"),
+        claims=_claims.gemfile,
         parse=guarded(parse_gemfile),
     ),
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_str, guarded, load_json
 from ospo.inventory.purls import component
@@ -110,6 +111,6 @@ def parse_package_resolved(path: str, text: str) -> ManifestResult:
 PARSER = ParserSpec(
     name="swift-package-resolved",
     ecosystem=ECOSYSTEM,
-    claims=lambda name, relpath: name == "Package.resolved",
+    claims=_claims.swift_package_resolved,
     parse=guarded(parse_package_resolved),
 )

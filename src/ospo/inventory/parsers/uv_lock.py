@@ -20,6 +20,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._python_support import (
     ECOSYSTEM,
@@ -39,8 +40,7 @@ from ospo.walk import load_toml
 PYPI_SIMPLE = ("https://pypi.org/simple", "https://pypi.org/simple/")
 
 
-def claims(name: str, relpath: str) -> bool:
-    return name == "uv.lock"
+claims = _claims.uv_lock
 
 
 @dataclass

@@ -15,6 +15,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._npm import (
     ECOSYSTEM,
@@ -37,8 +38,7 @@ _DEP_KINDS = ("dependencies", "optionalDependencies")
 _MAX_DEPTH = 8
 
 
-def claims(name: str, relpath: str) -> bool:
-    return name == "yarn.lock"
+claims = _claims.yarn_lock
 
 
 def parse(path: str, text: str) -> ManifestResult:

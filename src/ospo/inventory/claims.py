@@ -1,0 +1,169 @@
+"""Which files each inventory parser reads, decided from the name and path alone.
+
+These tests run for every file of a tree, before any parser is loaded: the registry keeps
+them apart from the parser modules so that a run imports only the parsers whose files the
+tree holds (importing all of them is ~20 ms, as long as reading a typical lockfile). Each
+parser module declares its ParserSpec with the function of the same name here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def installed_name(relpath: str) -> str | None:
+    """For node_modules/<name>/package.json (or @scope/name), the installed name; else None."""
+    parts = relpath.split("/")
+    if len(parts) >= 3 and parts[-3] == "node_modules":
+        return parts[-2]
+    if len(parts) >= 4 and parts[-4] == "node_modules" and parts[-3].startswith("@"):
+        return f"{parts[-3]}/{parts[-2]}"
+    return None
+
+
+def _cargo_vendored(relpath: str) -> bool:
+    """Crates copied in by `cargo vendor` are dependencies (listed by Cargo.lock), not
+    projects of the tree."""
+    return relpath.startswith("vendor/") or "/vendor/" in relpath
+
+
+def _ignored_by_go(relpath: str) -> bool:
+    """The go command ignores `testdata` folders (test fixtures) and `vendor` copies."""
+    parts = relpath.split("/")[:-1]
+    return "testdata" in parts or "vendor" in parts
+
+
+def cargo_lock(name: str, relpath: str) -> bool:
+    return name == "Cargo.lock"
+
+
+def cargo_toml(name: str, relpath: str) -> bool:
+    return name == "Cargo.toml" and not _cargo_vendored(relpath)
+
+
+def composer_lock(name: str, relpath: str) -> bool:
+    return name == "composer.lock"
+
+
+def composer_json(name: str, relpath: str) -> bool:
+    return name == "composer.json" and "/vendor/" not in f"/{relpath}"
+
+
+def go_mod(name: str, relpath: str) -> bool:
+    return name == "go.mod" and not _ignored_by_go(relpath)
+
+
+def go_sum(name: str, relpath: str) -> bool:
+    return name == "go.sum" and not _ignored_by_go(relpath)
+
+
+def gradle_lockfile(name: str, relpath: str) -> bool:
+    if name in ("gradle.lockfile", "buildscript-gradle.lockfile"):
+        return True
+    return name.endswith(".lockfile") and "gradle/dependency-locks/" in relpath
+
+
+def gradle_version_catalog(name: str, relpath: str) -> bool:
+    return name.endswith(".versions.toml")
+
+
+def maven_pom(name: str, relpath: str) -> bool:
+    return name == "pom.xml"
+
+
+def npm_lock(name: str, relpath: str) -> bool:
+    if name in ("package-lock.json", "npm-shrinkwrap.json"):
+        return True
+    return name == ".package-lock.json" and relpath.endswith("node_modules/.package-lock.json")
+
+
+def nuget_packages_lock(name: str, relpath: str) -> bool:
+    return name == "packages.lock.json"
+
+
+def nuget_project(name: str, relpath: str) -> bool:
+    return name.endswith((".csproj", ".fsproj", ".vbproj"))
+
+
+def nuget_packages_config(name: str, relpath: str) -> bool:
+    return name == "packages.config"
+
+
+def package_json(name: str, relpath: str) -> bool:
+    if name != "package.json":
+        return False
+    if "node_modules/" not in relpath:
+        return True
+    return installed_name(relpath) is not None
+
+
+def pdm_lock(name: str, relpath: str) -> bool:
+    return name == "pdm.lock"
+
+
+def pip_requirements(name: str, relpath: str) -> bool:
+    suffix = name[-4:].lower()
+    if suffix == ".txt":
+        stem = name[:-4].lower()
+        if stem.startswith(("requirements", "constraints")) or stem.endswith(
+            ("-requirements", "_requirements", "-constraints", "_constraints")
+        ):
+            return True
+        return posixpath.basename(posixpath.dirname(relpath)).lower() == "requirements"
+    return name[-3:].lower() == ".in" and name.lower().startswith("requirements")
+
+
+def pipfile_lock(name: str, relpath: str) -> bool:
+    return name == "Pipfile.lock"
+
+
+def pipfile(name: str, relpath: str) -> bool:
+    return name == "Pipfile"
+
+
+def pnpm_lock(name: str, relpath: str) -> bool:
+    return name == "pnpm-lock.yaml"
+
+
+def poetry_lock(name: str, relpath: str) -> bool:
+    return name == "poetry.lock"
+
+
+def pubspec_lock(name: str, relpath: str) -> bool:
+    return name == "pubspec.lock"
+
+
+def pubspec_yaml(name: str, relpath: str) -> bool:
+    return name == "pubspec.yaml"
+
+
+def pyproject(name: str, relpath: str) -> bool:
+    return name == "pyproject.toml"
+
+
+def dist_info(name: str, relpath: str) -> bool:
+    if name == "METADATA":
+        return posixpath.dirname(relpath).endswith(".dist-info")
+    if name == "PKG-INFO":
+        return posixpath.dirname(relpath).endswith(".egg-info")
+    return name.endswith(".egg-info")
+
+
+def gemfile_lock(name: str, relpath: str) -> bool:
+    return name in ("Gemfile.lock", "gems.locked")
+
+
+def gemfile(name: str, relpath: str) -> bool:
+    return name in ("Gemfile", "gems.rb")
+
+
+def swift_package_resolved(name: str, relpath: str) -> bool:
+    return name == "Package.resolved"
+
+
+def uv_lock(name: str, relpath: str) -> bool:
+    return name == "uv.lock"
+
+
+def yarn_lock(name: str, relpath: str) -> bool:
+    return name == "yarn.lock"
