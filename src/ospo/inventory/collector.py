@@ -22,6 +22,7 @@ from ospo.model import (
     ParseError,
     Scope,
     merge_scope,
+    sorted_hashes,
 )
 from ospo.walk import WalkedFile, Walker, WalkOptions, read_text
 
@@ -156,7 +157,7 @@ def _merge(a: Component, b: Component) -> Component:
         scope_known=a.scope_known or b.scope_known,
         direct=direct,
         declared_license=a.declared_license or b.declared_license,
-        hashes=tuple(sorted(set(a.hashes) | set(b.hashes))),
+        hashes=sorted_hashes(set(a.hashes) | set(b.hashes)),
         locations=tuple(sorted(set(a.locations) | set(b.locations), key=_loc_key)),
         download_url=a.download_url or b.download_url,
         description=a.description or b.description,

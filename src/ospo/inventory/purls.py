@@ -7,6 +7,7 @@ import re
 from packageurl import PackageURL
 
 from ospo.model import Component, Hash, Location, Scope
+from ospo.model.purl_text import plain_purl
 
 _PEP503_SEPARATORS = re.compile(r"[-_.]+")
 
@@ -22,6 +23,10 @@ def make_purl(
     """A canonical purl string; purl-spec normalisation (e.g. PyPI lower-case, '-') applied."""
     if ecosystem == "pypi":
         name = _PEP503_SEPARATORS.sub("-", name).lower()
+    if not qualifiers and subpath is None:
+        fast = plain_purl(ecosystem, name, version, namespace)
+        if fast is not None:
+            return fast
     return str(
         PackageURL(
             type=ecosystem,

@@ -13,6 +13,7 @@ from ospo.model.components import (
     ManifestResult,
     Scope,
     merge_scope,
+    sorted_hashes,
 )
 from ospo.model.errors import FileProblem, OspoError, ParseError
 from ospo.model.findings import (
@@ -51,4 +52,5 @@ __all__ = [
     "Verdict",
     "VulnerabilityMatch",
     "merge_scope",
+    "sorted_hashes",
 ]

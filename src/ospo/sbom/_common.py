@@ -73,6 +73,7 @@ def stamp_identifier(text: str) -> str:
     return text.replace(str(PLACEHOLDER_UUID), str(uuid.UUID(hex=digest[:32], version=5)), 1)
 
 
+@lru_cache(maxsize=256)
 def normalise_hash_algorithm(name: str) -> str:
     """'SHA-256', 'SHA_256', 'SHA3-256', 'BLAKE2b-256' -> the model's spelling: 'sha256', 'sha3-256'..."""
     key = name.strip().lower().replace("_", "-")

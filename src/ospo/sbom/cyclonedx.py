@@ -34,7 +34,8 @@ from urllib.parse import quote
 from packageurl import PackageURL
 
 from ospo._version import VERSION
-from ospo.model import Component, Hash, Inventory, Scope
+from ospo.model import Component, Hash, Inventory, Scope, sorted_hashes
+from ospo.model.purl_text import plain_canonical
 from ospo.model.serialize import json_text
 from ospo.sbom._common import (
     PLACEHOLDER_UUID,
@@ -201,6 +202,9 @@ def _none_last(occurrence: tuple[str, int | None]) -> tuple[str, bool, int]:
 @lru_cache(maxsize=65536)
 def canonical_purl(ref: str) -> str | None:
     """The purl in packageurl's canonical spelling, or None when `ref` is no purl."""
+    plain = plain_canonical(ref)
+    if plain is not None:
+        return plain
     try:
         return PackageURL.from_string(ref).to_string()
     except ValueError:
@@ -219,13 +223,13 @@ def _uri(value: str) -> str | None:
 def _hashes(hashes: Iterable[Hash]) -> tuple[list[dict[str, str]], list[Hash]]:
     mapped: set[tuple[str, str]] = set()
     unmapped: list[Hash] = []
-    for h in sorted(hashes):
+    for h in hashes:
         alg = HASH_ALGORITHMS.get(normalise_hash_algorithm(h.algorithm))
         if alg is None or not _HEX_DIGEST.match(h.value):
             unmapped.append(h)
         else:
             mapped.add((alg, h.value.lower()))
-    return [{"alg": alg, "content": content} for alg, content in sorted(mapped)], unmapped
+    return [{"alg": alg, "content": content} for alg, content in sorted(mapped)], list(sorted_hashes(unmapped))
 
 
 def _licenses(declared: str | None) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from packageurl import PackageURL
 
-from ospo.model import Component, Dependency, FileProblem, Hash, Inventory, Location, ParseError, Scope
+from ospo.model import Component, Dependency, FileProblem, Hash, Inventory, Location, ParseError, Scope, sorted_hashes
 from ospo.model import merge_scope as _merge_scope
 from ospo.sbom._common import (
     OSPO_PREFIX,
@@ -266,7 +266,7 @@ class _CycloneDxReader:
             resolved=(version or parsed.version) is not None,
             declared_range=named.get(PROP_DECLARED_RANGE),
             declared_license=_cdx_license(item.get("licenses")),
-            hashes=tuple(sorted(set(hashes))),
+            hashes=sorted_hashes(set(hashes)),
             locations=tuple(locations) or (Location(self.path),),
             download_url=download,
             description=_str(item, "description"),
@@ -461,7 +461,7 @@ class _SpdxReader:
                 resolved=extra.get("resolved") is not False and (version or parsed.version) is not None,
                 declared_range=declared_range if isinstance(declared_range, str) else None,
                 declared_license=licence,
-                hashes=tuple(sorted(hashes)),
+                hashes=sorted_hashes(hashes),
                 locations=locations or (Location(self.path),),
                 download_url=download if isinstance(download, str) else None,
                 description=package.description,

@@ -44,7 +44,7 @@ from spdx_tools.spdx.validation.checksum_validator import validate_checksum
 from spdx_tools.spdx.validation.uri_validators import validate_download_location, validate_url
 
 from ospo._version import VERSION
-from ospo.model import Component, Hash, Inventory, Scope
+from ospo.model import Component, Hash, Inventory, Scope, sorted_hashes
 from ospo.model.serialize import json_text
 from ospo.sbom._common import (
     PLACEHOLDER_UUID,
@@ -270,7 +270,7 @@ def _checksums(hashes: tuple[Hash, ...]) -> tuple[list[Checksum], list[Hash]]:
     """Checksums spdx-tools accepts (its validator decides lengths); the rest are returned."""
     mapped: list[Checksum] = []
     unmapped: list[Hash] = []
-    for h in sorted(hashes):
+    for h in sorted_hashes(hashes):
         algorithm = CHECKSUM_ALGORITHMS.get(normalise_hash_algorithm(h.algorithm))
         checksum = Checksum(algorithm, h.value.lower()) if algorithm is not None else None
         if checksum is None or validate_checksum(checksum, "SPDXRef-x", SPDX_VERSION):

@@ -186,6 +186,9 @@ class LineFinder:
         return None
 
 
+_HEX = re.compile(r"[0-9a-f]+")
+
+
 def parse_hash(text: str) -> tuple[str, str] | None:
     """`sha256:abc...` -> ('sha256', 'abc...'), lower case; None when it is not that shape."""
     alg, sep, value = text.strip().partition(":")
@@ -193,7 +196,7 @@ def parse_hash(text: str) -> tuple[str, str] | None:
         return None
     alg = alg.lower()
     value = value.strip().lower()
-    if not re.fullmatch(r"[0-9a-f]+", value):
+    if not _HEX.fullmatch(value):
         return None
     return alg, value
 

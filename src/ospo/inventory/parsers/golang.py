@@ -28,7 +28,7 @@ from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.parsers._other_support import guarded
 from ospo.inventory.purls import component
-from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError
+from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, sorted_hashes
 
 ECOSYSTEM = "golang"
 _LOCAL_PREFIXES = ("./", "../", "/", ".\\", "..\\")
@@ -195,7 +195,7 @@ def parse_go_sum(path: str, text: str) -> ManifestResult:
         if comp.purl in seen:
             prev = result.components[seen[comp.purl]]
             result.components[seen[comp.purl]] = dc_replace(
-                prev, hashes=tuple(sorted(set(prev.hashes) | set(comp.hashes)))
+                prev, hashes=sorted_hashes(set(prev.hashes) | set(comp.hashes))
             )
             continue
         seen[comp.purl] = len(result.components)

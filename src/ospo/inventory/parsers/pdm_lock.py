@@ -33,7 +33,7 @@ from ospo.inventory.parsers._python_support import (
     table,
 )
 from ospo.inventory.purls import component
-from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope, merge_scope
+from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope, merge_scope, sorted_hashes
 from ospo.walk import load_toml
 
 claims = _claims.pdm_lock
@@ -105,7 +105,7 @@ def parse(path: str, text: str) -> ManifestResult:
                 path,
                 line=line,
                 scope=_scope(groups),
-                hashes=tuple(sorted(hashes)),
+                hashes=sorted_hashes(hashes),
                 download_url=download_url,
                 properties=tuple(sorted(props)),
             )
@@ -139,7 +139,7 @@ def _combine(a: Component, b: Component) -> Component:
     return replace(
         a,
         scope=merge_scope(a.scope, b.scope),
-        hashes=tuple(sorted(set(a.hashes) | set(b.hashes))),
+        hashes=sorted_hashes(set(a.hashes) | set(b.hashes)),
         locations=tuple(sorted(set(a.locations) | set(b.locations), key=lambda x: (x.path, x.line or 0))),
         properties=tuple(sorted(set(a.properties) | set(b.properties))),
     )

@@ -24,7 +24,7 @@ from ospo.inventory.parsers._python_support import (
     table,
 )
 from ospo.inventory.purls import component
-from ospo.model import FileProblem, Hash, ManifestResult, ParseError, Scope
+from ospo.model import FileProblem, Hash, ManifestResult, ParseError, Scope, sorted_hashes
 from ospo.walk import load_toml
 
 _SECTIONS = {"default": Scope.RUNTIME, "develop": Scope.DEV}
@@ -140,7 +140,7 @@ def parse_lock(path: str, text: str) -> ManifestResult:
                         line=line,
                         scope=scope,
                         declared_range=None if version else (version_spec or None),
-                        hashes=tuple(sorted(hashes)),
+                        hashes=sorted_hashes(hashes),
                         download_url=download_url,
                         properties=tuple(sorted(props)),
                     )

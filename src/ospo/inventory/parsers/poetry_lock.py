@@ -34,7 +34,7 @@ from ospo.inventory.parsers._python_support import (
     table,
 )
 from ospo.inventory.purls import component
-from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope, merge_scope
+from ospo.model import Component, FileProblem, ManifestResult, ParseError, Scope, merge_scope, sorted_hashes
 from ospo.walk import load_toml
 
 claims = _claims.poetry_lock
@@ -117,7 +117,7 @@ def parse(path: str, text: str) -> ManifestResult:
                 path,
                 line=line,
                 scope=_scope(raw),
-                hashes=tuple(sorted(hashes)),
+                hashes=sorted_hashes(hashes),
                 download_url=download_url,
                 properties=tuple(sorted(props)),
             )

@@ -34,7 +34,7 @@ from ospo.inventory.parsers._python_support import (
     table,
 )
 from ospo.inventory.purls import component
-from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope
+from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError, Scope, sorted_hashes
 from ospo.walk import load_toml
 
 PYPI_SIMPLE = ("https://pypi.org/simple", "https://pypi.org/simple/")
@@ -66,7 +66,7 @@ def _hashes(raw: dict[str, Any]) -> tuple[Hash, ...]:
         parsed = parse_hash(value) if value else None
         if parsed is not None:
             found.add(Hash(*parsed))
-    return tuple(sorted(found))
+    return sorted_hashes(found)
 
 
 def _source_details(source: dict[str, Any], raw: dict[str, Any]) -> tuple[str | None, list[tuple[str, str]]]:
