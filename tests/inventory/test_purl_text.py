@@ -41,15 +41,16 @@ def test_plain_parts_take_the_direct_way() -> None:
 
 
 PLAIN_PART = st.text(alphabet=st.sampled_from("aZ09._~-"), min_size=1, max_size=8)
-
-
-@settings(max_examples=2000, deadline=None)
-@given(
+PLAIN_ARGUMENTS = (  # ecosystem, name, version, namespace
     st.sampled_from(sorted(_PLAIN_TYPES)),
     PLAIN_PART,
     st.none() | PLAIN_PART,
     st.none() | st.lists(PLAIN_PART, min_size=1, max_size=3).map("/".join),
 )
+
+
+@settings(max_examples=2000, deadline=None)
+@given(*PLAIN_ARGUMENTS)
 def test_plain_parts_always_take_the_direct_way_and_agree(
     ecosystem: str, name: str, version: str | None, namespace: str | None
 ) -> None:
@@ -59,12 +60,7 @@ def test_plain_parts_always_take_the_direct_way_and_agree(
 
 
 @settings(max_examples=2000, deadline=None)
-@given(
-    st.sampled_from(sorted(_PLAIN_TYPES)),
-    PLAIN_PART,
-    st.none() | PLAIN_PART,
-    st.none() | st.lists(PLAIN_PART, min_size=1, max_size=3).map("/".join),
-)
+@given(*PLAIN_ARGUMENTS)
 def test_canonical_spelling_of_plain_purls_equals_packageurl(
     ecosystem: str, name: str, version: str | None, namespace: str | None
 ) -> None:
