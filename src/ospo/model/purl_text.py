@@ -12,6 +12,8 @@ import re
 
 # Parts made only of these need no quoting; packageurl then only changes their case.
 _PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
+# Namespace segments may also be an npm scope ("@types"), which packageurl quotes as "%40types".
+_PLAIN_SEGMENT = re.compile(r"@?[A-Za-z0-9._~-]+")
 # The ecosystems the inventory produces, and which of their names/namespaces packageurl lowers.
 _PLAIN_TYPES = frozenset(
     {"cargo", "composer", "gem", "generic", "github", "golang", "maven", "npm", "nuget", "pypi", "swift"}
@@ -32,9 +34,11 @@ def plain_purl(ecosystem: str, name: str, version: str | None, namespace: str | 
     head = f"pkg:{ecosystem}/"
     if namespace:
         segments = namespace.split("/")
-        if not all(_PLAIN.fullmatch(segment) for segment in segments):
+        if not all(_PLAIN_SEGMENT.fullmatch(segment) for segment in segments):
             return None
-        head += (namespace.lower() if ecosystem in _LOWER_NAMESPACE else namespace) + "/"
+        if ecosystem in _LOWER_NAMESPACE:
+            namespace = namespace.lower()
+        head += namespace.replace("@", "%40") + "/"
     if not version:
         return head + name
     if not _PLAIN.fullmatch(version):
@@ -42,7 +46,7 @@ def plain_purl(ecosystem: str, name: str, version: str | None, namespace: str | 
     return f"{head}{name}@{version}"
 
 
-_PLAIN_PURL = re.compile(r"pkg:([a-z]+)/((?:[A-Za-z0-9._~-]+/)*)([A-Za-z0-9._~-]+)(?:@([A-Za-z0-9._~-]+))?")
+_PLAIN_PURL = re.compile(r"pkg:([a-z]+)/((?:(?:%40)?[A-Za-z0-9._~-]+/)*)([A-Za-z0-9._~-]+)(?:@([A-Za-z0-9._~-]+))?")
 
 
 def plain_canonical(ref: str) -> str | None:
@@ -52,4 +56,4 @@ def plain_canonical(ref: str) -> str | None:
     if match is None:
         return None
     ecosystem, namespace, name, version = match.groups()
-    return plain_purl(ecosystem, name, version, namespace[:-1] or None)
+    return plain_purl(ecosystem, name, version, namespace[:-1].replace("%40", "@") or None)
