@@ -121,15 +121,28 @@ def test_fast_and_typer_paths_write_the_same_sbom(tmp_path: Path) -> None:
 
 def test_fast_path_does_not_import_typer(tmp_path: Path) -> None:
     (tmp_path / "uv.lock").write_text('version = 1\n[[package]]\nname = "a"\nversion = "1.0"\n', encoding="utf-8")
-    script = (
-        "import sys, runpy; sys.argv = ['ospo', 'inventory', sys.argv[1], '-f', 'json'];"
-        "import atexit; atexit.register(lambda: sys.stderr.write('typer' if 'typer' in sys.modules else 'no-typer'));"
-        "runpy.run_module('ospo', run_name='__main__')"
-    )
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ospo", "inventory", str(tmp_path), "-f", "json"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stderr.endswith("no-typer")
-    assert json.loads(done.stdout)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "ospo.cli.inventory_run" in imported
+    assert not {name for name in imported if name.split(".")[0] in ("typer", "click", "rich")}
+    assert json.loads(done.stdout)["components"]
+
+
+def test_the_console_script_ends_with_its_output_written(tmp_path: Path) -> None:
+    """The fast path leaves the process without Python's teardown: nothing may be lost."""
+    for index in range(50):
+        (tmp_path / f"requirements-{index}.txt").write_text(f"pkg{index}==1.{index}\n", encoding="utf-8")
+    done = run_ospo("inventory", str(tmp_path), "-f", "json")
+    assert done.returncode == 0
+    assert len(json.loads(done.stdout)["components"]) == 50
+    out = tmp_path / "out" / "bom.json"
+    assert run_ospo("inventory", str(tmp_path), "-f", "cyclonedx", "-o", str(out)).returncode == 0
+    assert len(json.loads(out.read_text(encoding="utf-8"))["components"]) == 50
+    assert not [p for p in out.parent.iterdir() if p.name != "bom.json"]  # no temporary file left
 
 
 def test_usage_errors_still_come_from_typer(tmp_path: Path) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,19 +41,31 @@ def write_output(text: str, output: Path | None) -> None:
             sys.stdout.write("\n")
         return
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    fd, tmp = _create_beside(output)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             if not text.endswith("\n"):
                 handle.write("\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, output)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_TEMP_NAMES = itertools.count()
+
+
+def _create_beside(output: Path) -> tuple[int, str]:
+    """A new, exclusively created temporary file in `output`'s folder, mode 0666 less the umask
+    (as any file the user writes). Named by process id and a counter rather than through
+    tempfile, whose import (random, shutil) is ~3 ms of every `ospo inventory`."""
+    while True:
+        tmp = os.path.join(output.parent, f".{output.name}.{os.getpid()}.{next(_TEMP_NAMES)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue  # left by a killed process that had the same id
 
 
 def write_rich(renderable: Any, output: Path | None) -> None:

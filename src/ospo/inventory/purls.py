@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from packageurl import PackageURL
-
 from ospo.model import Component, Hash, Location, Scope
 from ospo.model.purl_text import plain_purl
 
@@ -27,6 +25,8 @@ def make_purl(
         fast = plain_purl(ecosystem, name, version, namespace)
         if fast is not None:
             return fast
+    from packageurl import PackageURL
+
     return str(
         PackageURL(
             type=ecosystem,

@@ -13,7 +13,6 @@ import importlib.util
 import os
 import posixpath
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -61,7 +60,7 @@ def root_name(inventory: Inventory) -> str:
 
 # Written where the document's own identifier goes, then replaced by one derived from the
 # hash of the finished text: the identifier names exactly this content, and costs one hash.
-PLACEHOLDER_UUID = uuid.UUID("00000000-0000-5000-8000-000000000000")
+PLACEHOLDER_UUID = "00000000-0000-5000-8000-000000000000"
 
 
 def stamp_identifier(text: str) -> str:
@@ -71,7 +70,16 @@ def stamp_identifier(text: str) -> str:
     replace even if some content happened to contain the placeholder too.
     """
     digest = hashlib.sha256(text.encode()).hexdigest()
-    return text.replace(str(PLACEHOLDER_UUID), str(uuid.UUID(hex=digest[:32], version=5)), 1)
+    return text.replace(PLACEHOLDER_UUID, uuid5_text(digest[:32]), 1)
+
+
+def uuid5_text(hex32: str) -> str:
+    """`str(uuid.UUID(hex=hex32, version=5))`, without importing uuid (and platform, ~2 ms)."""
+    value = int(hex32, 16)
+    value = (value & ~(0xC000 << 48)) | (0x8000 << 48)  # RFC 4122 variant
+    value = (value & ~(0xF000 << 64)) | (5 << 76)  # version 5
+    digits = f"{value:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 @lru_cache(maxsize=256)

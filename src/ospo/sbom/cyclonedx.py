@@ -30,8 +30,6 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from packageurl import PackageURL
-
 from ospo._version import VERSION
 from ospo.model import Component, Hash, Inventory, Scope, sorted_hashes
 from ospo.model.purl_text import plain_canonical
@@ -129,7 +127,7 @@ def inventory_to_cyclonedx_json(inventory: Inventory) -> str:
         "$schema": SCHEMA_URL,
         "bomFormat": "CycloneDX",
         "specVersion": CYCLONEDX_SPEC_VERSION,
-        "serialNumber": PLACEHOLDER_UUID.urn,
+        "serialNumber": f"urn:uuid:{PLACEHOLDER_UUID}",
         "version": 1,
         "metadata": {
             "component": root,
@@ -205,6 +203,8 @@ def canonical_purl(ref: str) -> str | None:
     plain = plain_canonical(ref)
     if plain is not None:
         return plain
+    from packageurl import PackageURL
+
     try:
         return PackageURL.from_string(ref).to_string()
     except ValueError:

@@ -1,12 +1,15 @@
-"""The plain-id shortcut of licence classification against license_expression itself."""
+"""Shortcuts of the SBOM writers (plain licence ids, document UUIDs) against the libraries they stand in for."""
 
 from __future__ import annotations
 
 import json
+import uuid
 
 from cyclonedx.schema._res import SPDX_JSON
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ospo.sbom._common import DeclaredLicense, classify_license, classify_with_licensing, plain_spdx_ids
+from ospo.sbom._common import DeclaredLicense, classify_license, classify_with_licensing, plain_spdx_ids, uuid5_text
 from ospo.sbom.cyclonedx import cyclonedx_license_ids
 
 
@@ -26,3 +29,9 @@ def test_ids_outside_the_set_still_go_through_the_licensing() -> None:
 def test_cyclonedx_ids_are_read_from_the_libs_own_schema_file() -> None:
     with open(SPDX_JSON, encoding="utf-8") as handle:
         assert cyclonedx_license_ids() == frozenset(json.load(handle)["enum"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789abcdef", min_size=32, max_size=32))
+def test_document_identifiers_are_the_uuids_the_uuid_module_makes(hex32: str) -> None:
+    assert uuid5_text(hex32) == str(uuid.UUID(hex=hex32, version=5))
