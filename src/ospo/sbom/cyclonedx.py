@@ -34,6 +34,7 @@ from ospo._version import VERSION
 from ospo.model import Component, Hash, Inventory, Scope, sorted_hashes
 from ospo.model.purl_text import plain_canonical
 from ospo.model.serialize import json_text
+from ospo.model.spdx import package_data_file
 from ospo.sbom._common import (
     PLACEHOLDER_UUID,
     PROP_DECLARED_RANGE,
@@ -46,7 +47,6 @@ from ospo.sbom._common import (
     classify_license,
     creation_time,
     normalise_hash_algorithm,
-    package_data_file,
     stamp_identifier,
 )
 from ospo.sbom._graph import build_graph, manifest_path

@@ -46,6 +46,7 @@ from spdx_tools.spdx.validation.uri_validators import validate_download_location
 from ospo._version import VERSION
 from ospo.model import Component, Hash, Inventory, Scope, sorted_hashes
 from ospo.model.serialize import json_text
+from ospo.model.spdx import spdx_licensing
 from ospo.sbom._common import (
     PLACEHOLDER_UUID,
     TOOL_NAME,
@@ -54,7 +55,6 @@ from ospo.sbom._common import (
     license_ref_for_text,
     normalise_hash_algorithm,
     root_name,
-    spdx_licensing,
     stamp_identifier,
 )
 from ospo.sbom._graph import SbomGraph, build_graph, manifest_path

@@ -23,7 +23,7 @@ target is installed, which is when the extra may be in use.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
@@ -35,6 +35,7 @@ from ospo.inventory.parsers._python_support import (
 )
 from ospo.inventory.purls import component
 from ospo.model import FileProblem, ManifestResult, ParseError
+from ospo.model.spdx import plain_spdx_ids, spdx_licensing
 
 MAX_HEADER_LINES = 20_000
 MAX_LICENSE_NAME = 100
@@ -156,20 +157,18 @@ _REPO_LABELS = ("source", "source code", "repository", "code", "github", "source
 claims = _claims.dist_info
 
 
-@cache
-def _licensing() -> object:
-    from license_expression import get_spdx_licensing
-
-    return get_spdx_licensing()
-
-
 @lru_cache(maxsize=4096)
 def spdx_expression(text: str) -> str | None:
     """`text` rendered as a valid SPDX expression, or None when it is not one."""
-    from license_expression import ExpressionError, Licensing
+    if text in plain_spdx_ids():
+        return text
+    return spdx_expression_with_licensing(text)
 
-    licensing = _licensing()
-    assert isinstance(licensing, Licensing)
+
+def spdx_expression_with_licensing(text: str) -> str | None:
+    from license_expression import ExpressionError
+
+    licensing = spdx_licensing()
     try:
         parsed = licensing.parse(text, validate=True, strict=True)
     except (ExpressionError, ValueError, TypeError, AttributeError, RecursionError):
