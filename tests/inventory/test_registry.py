@@ -8,9 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ospo.inventory import parsers as parsers_package
+from ospo.inventory.claims import SHORTLISTS
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.registry import PARSER_TABLE, all_parsers, parser_for
+from ospo.inventory.registry import PARSER_TABLE, Shortlist, all_parsers, parser_for
 
 
 def declared_parsers() -> list[ParserSpec]:
@@ -51,3 +55,29 @@ def test_a_lockfile_run_imports_only_its_parser(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     loaded = [name for name in out.split() if not name.startswith("_")]
     assert loaded == ["uv_lock"]
+
+
+KNOWN_NAMES = sorted({n for names, _ in SHORTLISTS.values() for n in names})
+NAME_PARTS = st.sampled_from(
+    [*KNOWN_NAMES, "requirements", "dev-requirements", "Requirements", "x", "app", ".lockfile", ".versions.toml",
+     ".csproj", ".TXT", ".txt", ".in", ".egg-info", "libs", "constraints", "_constraints", "-requirements"]
+)  # fmt: skip
+NAMES = st.lists(NAME_PARTS, min_size=1, max_size=3).map("".join) | st.text(max_size=12)
+RELDIRS = st.sampled_from(["", "a/", "requirements/", "node_modules/x/", "gradle/dependency-locks/", "x.dist-info/",
+                           "x.egg-info/", "vendor/", "testdata/", "node_modules/@s/p/"])  # fmt: skip
+
+
+SHORTLIST = Shortlist(PARSER_TABLE)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(NAMES, RELDIRS)
+def test_the_shortlist_keeps_every_parser_that_would_claim_the_file(name: str, folder: str) -> None:
+    claiming = [entry for entry in PARSER_TABLE if entry.claims(name, folder + name)]
+    candidates = SHORTLIST.candidates(name)
+    assert [entry for entry in candidates if entry in claiming] == claiming, name
+
+
+def test_every_table_entry_has_a_shortlist() -> None:
+    """An entry without one still works (it is asked about every file), but costs every file a call."""
+    assert [e.name for e in PARSER_TABLE if e.claims not in SHORTLISTS] == []

@@ -12,7 +12,7 @@ from typing import Any
 from packageurl import PackageURL
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.registry import parser_entries
+from ospo.inventory.registry import Shortlist, parser_entries
 from ospo.model import (
     Component,
     Dependency,
@@ -45,6 +45,7 @@ class InventoryCollector:
         self.root = root
         self.options = options or InventoryOptions()
         self._parsers = tuple(p for p in parser_entries() if p.name not in self.options.disabled)
+        self._shortlist = Shortlist(self._parsers)
         self.results: list[ManifestResult] = []
         self.problems: list[FileProblem] = []
         # (parser, including file, included relpath) still to read after the walk
@@ -52,8 +53,9 @@ class InventoryCollector:
         self._parsed: set[str] = set()
 
     def claim(self, file: WalkedFile) -> ParserSpec | None:
-        for spec in self._parsers:
-            if spec.claims(file.name, file.relpath):
+        name = file.name
+        for spec in self._shortlist.candidates(name):
+            if spec.claims(name, file.relpath):
                 return spec.load()
         return None
 

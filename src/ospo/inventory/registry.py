@@ -75,6 +75,39 @@ PARSER_TABLE: tuple[ParserEntry, ...] = (
 )
 
 
+class Shortlist:
+    """The parsers that may claim a file of a given name, in claiming order, found with one
+    dict lookup and one `endswith` per file (claims.SHORTLISTS) instead of asking every
+    parser's claims test: trees hold tens of thousands of files and almost none are manifests."""
+
+    def __init__(self, parsers: tuple[ParserEntry | ParserSpec, ...]) -> None:
+        self._by_name: dict[str, list[int]] = {}
+        self._by_ending: list[tuple[tuple[str, ...], int]] = []
+        self._always: list[int] = []
+        self._parsers = parsers
+        for index, parser in enumerate(parsers):
+            shortlist = c.SHORTLISTS.get(parser.claims)
+            if shortlist is None:
+                self._always.append(index)
+                continue
+            names, endings = shortlist
+            for name in names:
+                self._by_name.setdefault(name, []).append(index)
+            if endings:
+                self._by_ending.append((endings, index))
+        self._endings = tuple(ending for endings, _ in self._by_ending for ending in endings)
+        self._always_parsers = tuple(parsers[i] for i in self._always)
+
+    def candidates(self, name: str) -> tuple[ParserEntry | ParserSpec, ...]:
+        named = self._by_name.get(name)
+        lowered = name.lower()
+        if named is None and not lowered.endswith(self._endings):
+            return self._always_parsers
+        indexes = set(named or ()) | set(self._always)
+        indexes.update(index for endings, index in self._by_ending if lowered.endswith(endings))
+        return tuple(self._parsers[i] for i in sorted(indexes))
+
+
 def parser_entries() -> tuple[ParserEntry | ParserSpec, ...]:
     """What the collector offers files to (tests add ParserSpecs of their own)."""
     return PARSER_TABLE
