@@ -9,8 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from packageurl import PackageURL
-
 from ospo.inventory.interface import ParserSpec
 from ospo.inventory.registry import Shortlist, parser_entries
 from ospo.model import (
@@ -449,6 +447,8 @@ def _pin_for_ref(
 ) -> str | None:
     if not ref.startswith("pkg:"):
         return None
+    from packageurl import PackageURL  # ~2 ms to import; only edges to unpinned refs need it
+
     try:
         parsed = PackageURL.from_string(ref)
     except ValueError:
