@@ -41,6 +41,10 @@ def cargo_toml(name: str, relpath: str) -> bool:
     return name == "Cargo.toml" and not _cargo_vendored(relpath)
 
 
+def cocoapods_lock(name: str, relpath: str) -> bool:
+    return name == "Podfile.lock"
+
+
 def composer_lock(name: str, relpath: str) -> bool:
     return name == "composer.lock"
 

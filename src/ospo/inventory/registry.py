@@ -45,6 +45,7 @@ _LOADED: dict[str, ParserSpec] = {}
 PARSER_TABLE: tuple[ParserEntry, ...] = (
     ParserEntry("cargo-lock", "cargo", c.cargo_lock),
     ParserEntry("cargo-toml", "cargo", c.cargo_toml),
+    ParserEntry("cocoapods-lock", "cocoapods", c.cocoapods_lock),
     ParserEntry("composer-lock", "composer", c.composer_lock),
     ParserEntry("composer-json", "composer", c.composer_json),
     ParserEntry("go-mod", "golang", c.go_mod),
