@@ -50,6 +50,8 @@ PARSER_TABLE: tuple[ParserEntry, ...] = (
     ParserEntry("composer-json", "composer", c.composer_json),
     ParserEntry("go-mod", "golang", c.go_mod),
     ParserEntry("go-sum", "golang", c.go_sum),
+    ParserEntry("go-work", "golang", c.go_work),
+    ParserEntry("go-vendor-modules", "golang", c.go_vendor_modules),
     ParserEntry("gradle-lockfile", "gradle", c.gradle_lockfile),
     ParserEntry("gradle-version-catalog", "gradle", c.gradle_version_catalog),
     ParserEntry("maven-pom", "maven", c.maven_pom),
