@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ospo.inventory import claims as _claims
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers._other_support import LineIndex, as_dict, as_list, as_str, guarded, load_yaml
+from ospo.inventory.parsers._other_support import as_dict, as_list, as_str, guarded, load_yaml
 from ospo.inventory.purls import component
 from ospo.model import Component, FileProblem, Hash, ManifestResult, ParseError
 
@@ -67,8 +67,7 @@ def parse_podfile_lock(path: str, text: str) -> ManifestResult:
     raw_pods = data.get("PODS")
     if not isinstance(raw_pods, list):
         raise ParseError(path, "no 'PODS' list", 1)
-    lines = LineIndex(text)
-    cursor = max(text.find("PODS:"), 0)
+    lines = _pod_lines(text)
     pods: list[_Pod] = []
     for raw in raw_pods:
         if isinstance(raw, dict) and len(raw) == 1:
@@ -80,10 +79,8 @@ def parse_podfile_lock(path: str, text: str) -> ManifestResult:
         if head_text is None:
             raise ParseError(path, "a PODS entry is neither a pod nor a pod with dependencies")
         name, version = _entry(head_text)
-        # entries come in file order: search on from the previous one (linear, not quadratic)
-        pos = _find_entry(text, head_text, cursor)
-        line = lines.line_at(pos + 1) if pos >= 0 else None
-        cursor = pos + 1 if pos >= 0 else cursor
+        seen_at = lines.get(head_text)
+        line = seen_at.pop() if seen_at else None
         if not version:
             raise ParseError(path, f"pod {name} has no version", line)
         pods.append(_Pod(name, version, line, requires))
@@ -100,7 +97,8 @@ def parse_podfile_lock(path: str, text: str) -> ManifestResult:
 
     named = {pod.name for pod in pods}
     # A Podfile naming a whole pod whose lock lists only its subspecs asks for those.
-    direct |= {pod.name for pod in pods if pod.name not in direct and split_name(pod.name)[0] in direct - named}
+    whole_pods = direct - named
+    direct |= {pod.name for pod in pods if split_name(pod.name)[0] in whole_pods}
     by_name: dict[str, str] = {}
     for pod in pods:
         comp = _pod(pod, path, pod.name in direct, checksums, external, checkout, repo_of)
@@ -120,14 +118,28 @@ def parse_podfile_lock(path: str, text: str) -> ManifestResult:
     return result
 
 
-def _find_entry(text: str, entry: str, start: int) -> int:
-    """Offset of the newline before the top-level PODS item `entry` (plain or quoted)."""
-    found = [
-        pos
-        for needle in (f"\n  - {entry}", f'\n  - "{entry}"', f"\n  - '{entry}'")
-        if (pos := text.find(needle, start)) >= 0 or (pos := text.find(needle)) >= 0
-    ]
-    return min(found) if found else -1
+def _pod_lines(text: str) -> dict[str, list[int]]:
+    """Line numbers of the top-level items of the PODS block, by their text.
+
+    One pass over the block rather than a search per pod: a search that misses (an item
+    spelt with YAML escapes, a flow-style list) would otherwise rescan the rest of the file
+    for every pod of a hostile lockfile.
+    """
+    found: dict[str, list[int]] = {}
+    inside = False
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        if raw[:1] not in ("", " "):
+            inside = raw.rstrip() == "PODS:"
+            continue
+        if inside and raw.startswith("  - "):
+            item = raw[4:].rstrip()
+            item = item[:-1].rstrip() if item.endswith(":") else item
+            if len(item) >= 2 and item[0] == item[-1] and item[0] in "\"'":
+                item = item[1:-1]
+            found.setdefault(item, []).append(lineno)
+    for lines in found.values():
+        lines.reverse()  # popped from the end, so in file order
+    return found
 
 
 def _pod(
