@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ospo.inventory.interface import ParserSpec
-from ospo.inventory.parsers import cargo, composer, golang, gradle, maven, nuget, pub, ruby, swift
+from ospo.inventory.parsers import cargo, cocoapods, composer, golang, gradle, maven, nuget, pub, ruby, swift
 from ospo.model import ManifestResult, ParseError
 
 FIX = Path(__file__).parents[1] / "fixtures"
@@ -30,6 +30,9 @@ CASES: list[tuple[ParserSpec, list[Path]]] = [
     ),
     (golang.PARSERS[0], [FIX / "golang/service/go.mod"]),
     (golang.PARSERS[1], [FIX / "golang/service/go.sum"]),
+    (golang.PARSERS[2], [FIX / "golang/workspace/go.work"]),
+    (golang.PARSERS[3], [FIX / "golang/vendored/vendor/modules.txt"]),
+    (cocoapods.PARSER, [FIX / "cocoapods/app/Podfile.lock"]),
     (maven.PARSER, [FIX / "maven/multi/pom.xml", FIX / "maven/multi/acme-web/pom.xml"]),
     (gradle.PARSERS[0], [FIX / "gradle/android/app/gradle.lockfile"]),
     (gradle.PARSERS[1], [FIX / "gradle/android/gradle/libs.versions.toml"]),
@@ -169,6 +172,19 @@ def test_random_yaml_documents_for_pubspec_lock() -> None:
     run()
 
 
+_POD_SECTIONS = ["PODS", "DEPENDENCIES", "SPEC REPOS", "EXTERNAL SOURCES", "CHECKOUT OPTIONS", "SPEC CHECKSUMS"]
+
+
+def test_random_yaml_documents_for_podfile_lock() -> None:
+    @FUZZ
+    @given(st.dictionaries(st.sampled_from(_POD_SECTIONS), _documents, max_size=6), _documents)
+    def run(doc: dict[str, object], pods: object) -> None:
+        _survives(cocoapods.PARSER, yaml.safe_dump(doc))
+        _survives(cocoapods.PARSER, yaml.safe_dump({**doc, "PODS": [pods, "A (1.0)", {"B/c (2)": pods}]}))
+
+    run()
+
+
 _toml_values = st.recursive(
     st.booleans() | st.integers(-5, 5) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=4),
@@ -229,3 +245,5 @@ def test_huge_and_deep_inputs_stay_parse_errors() -> None:
         f"{c}: &{c} [*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     )
     _survives(pub.PARSERS[0], bomb + "packages: *i\n")
+    _survives(cocoapods.PARSER, "PODS: " + "[" * 50_000 + "]" * 50_000)
+    _survives(cocoapods.PARSER, bomb + "PODS: *i\nDEPENDENCIES: *i\nSPEC REPOS: {x: *i}\n")

@@ -42,6 +42,10 @@ def cargo_toml(name: str, relpath: str) -> bool:
     return name == "Cargo.toml" and not _cargo_vendored(relpath)
 
 
+def cocoapods_lock(name: str, relpath: str) -> bool:
+    return name == "Podfile.lock"
+
+
 def composer_lock(name: str, relpath: str) -> bool:
     return name == "composer.lock"
 
@@ -56,6 +60,19 @@ def go_mod(name: str, relpath: str) -> bool:
 
 def go_sum(name: str, relpath: str) -> bool:
     return name == "go.sum" and not _ignored_by_go(relpath)
+
+
+def go_work(name: str, relpath: str) -> bool:
+    return name == "go.work" and not _ignored_by_go(relpath)
+
+
+def go_vendor_modules(name: str, relpath: str) -> bool:
+    """`go mod vendor` writes its list beside the copies, vendor/modules.txt; a list under
+    a vendored module or a testdata folder is not the one the go command reads."""
+    if name != "modules.txt":
+        return False
+    parts = relpath.split("/")[:-1]
+    return bool(parts) and parts[-1] == "vendor" and "vendor" not in parts[:-1] and "testdata" not in parts
 
 
 def gradle_lockfile(name: str, relpath: str) -> bool:

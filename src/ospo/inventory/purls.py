@@ -54,6 +54,7 @@ def component(
     hashes: tuple[Hash, ...] = (),
     download_url: str | None = None,
     qualifiers: dict[str, str] | None = None,
+    subpath: str | None = None,
     properties: tuple[tuple[str, str], ...] = (),
     scope_known: bool = True,
     purl: str | None = None,
@@ -64,7 +65,7 @@ def component(
     thousands of entries); it must equal what make_purl would return.
     """
     return Component(
-        purl=purl or make_purl(ecosystem, name, version, namespace, qualifiers),
+        purl=purl or make_purl(ecosystem, name, version, namespace, qualifiers, subpath),
         name=name,
         version=version,
         ecosystem=ecosystem,

@@ -45,10 +45,13 @@ _LOADED: dict[str, ParserSpec] = {}
 PARSER_TABLE: tuple[ParserEntry, ...] = (
     ParserEntry("cargo-lock", "cargo", c.cargo_lock),
     ParserEntry("cargo-toml", "cargo", c.cargo_toml),
+    ParserEntry("cocoapods-lock", "cocoapods", c.cocoapods_lock),
     ParserEntry("composer-lock", "composer", c.composer_lock),
     ParserEntry("composer-json", "composer", c.composer_json),
     ParserEntry("go-mod", "golang", c.go_mod),
     ParserEntry("go-sum", "golang", c.go_sum),
+    ParserEntry("go-work", "golang", c.go_work),
+    ParserEntry("go-vendor-modules", "golang", c.go_vendor_modules),
     ParserEntry("gradle-lockfile", "gradle", c.gradle_lockfile),
     ParserEntry("gradle-version-catalog", "gradle", c.gradle_version_catalog),
     ParserEntry("maven-pom", "maven", c.maven_pom),

@@ -70,7 +70,8 @@ class Component:
 
     `purl` is the identity: two records with the same purl are the same component, found in
     possibly several places (`locations`). `ecosystem` is the purl type (``npm``, ``pypi``,
-    ``cargo``, ``golang``, ``maven``, ``gem``, ``composer``, ``nuget``, ``swift``, ``pub``).
+    ``cargo``, ``golang``, ``maven``, ``gem``, ``composer``, ``nuget``, ``swift``, ``cocoapods``,
+    ``pub``).
     `resolved` is False when only a declared range is known (e.g. package.json without a
     lockfile); then `version` is None and `declared_range` holds the requirement.
     `direct` is None when the source cannot tell; `scope_known` is False when it cannot

@@ -1,4 +1,4 @@
-"""Small shared pieces for the Rust, Go, JVM, Ruby, PHP, .NET, Swift and Dart parsers.
+"""Small shared pieces for the Rust, Go, JVM, Ruby, PHP, .NET, Swift, CocoaPods and Dart parsers.
 
 Every loader here turns whatever the underlying library raises on hostile input into a
 ParseError naming the file (and line where the library knows it), so a parser built on

@@ -17,11 +17,29 @@ version ends in `/go.mod` only records the hash of that module's go.mod file, re
 computing the module graph; it is not a package in the build and yields no component.
 The `h1:` value is a hash of a file tree listing, not of any downloadable file, so it is
 kept under the algorithm name ``h1`` in its base64 form.
+
+go.work: `use` names the directories of the workspace's modules. Those modules are
+projects, not dependencies, and their paths are spelt in each directory's go.mod, whose
+own parser makes each one a root; the workspace links to them through that go.mod
+(`file:<dir>/go.mod`, which the collector turns into the module's purl). A workspace
+`replace` overrides the modules' own: a replacement by a module version is a component
+(with `golang:replaces`), one by a directory is local code and only noted. Which module
+requires what is in the go.mod files, so go.work says nothing of directness.
+
+vendor/modules.txt: `go mod vendor` lists every module of the build list, `# path version`
+(and `=> replacement [version]` when replaced), with the packages copied from it below.
+`## explicit` says the main module's go.mod requires the module: since Go 1.17 that
+includes its `// indirect` requirements, so it does not mean direct. What it does tell is
+that a module without it is only there for others (`direct=False`); an explicit one keeps
+`direct=None` for the go.mod beside vendor/ to decide when the two merge by purl. A module
+line without a version records a replacement of every version, not a vendored module.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
 from ospo.inventory import claims as _claims
@@ -106,6 +124,17 @@ def _directives(path: str, text: str) -> list[tuple[str, list[str], str, int]]:
     return out
 
 
+def _replace(path: str, args: list[str], line: int) -> tuple[tuple[str, str | None], tuple[str, str | None, int]]:
+    """((old module, old version or None), (new module or directory, new version or None, line))."""
+    if "=>" not in args:
+        raise ParseError(path, "replace needs '=>'", line)
+    arrow = args.index("=>")
+    old, new = args[:arrow], args[arrow + 1 :]
+    if len(old) not in (1, 2) or len(new) not in (1, 2):
+        raise ParseError(path, "malformed replace directive", line)
+    return (old[0], old[1] if len(old) == 2 else None), (new[0], new[1] if len(new) == 2 else None, line)
+
+
 def parse_go_mod(path: str, text: str) -> ManifestResult:
     result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
     module: str | None = None
@@ -125,17 +154,8 @@ def parse_go_mod(path: str, text: str) -> ManifestResult:
             indirect = any(part.strip() == "indirect" for part in comment.split(";"))
             requires.append((args[0], args[1], not indirect, line))
         elif verb == "replace":
-            if "=>" not in args:
-                raise ParseError(path, "replace needs '=>'", line)
-            arrow = args.index("=>")
-            old, new = args[:arrow], args[arrow + 1 :]
-            if len(old) not in (1, 2) or len(new) not in (1, 2):
-                raise ParseError(path, "malformed replace directive", line)
-            replaces[(old[0], old[1] if len(old) == 2 else None)] = (
-                new[0],
-                new[1] if len(new) == 2 else None,
-                line,
-            )
+            old_key, replacement = _replace(path, args, line)
+            replaces[old_key] = replacement
         elif verb == "exclude" and len(args) == 2:
             excludes.add((args[0], args[1]))
         elif verb in ("retract", "godebug", "tool", "ignore"):
@@ -203,6 +223,105 @@ def parse_go_sum(path: str, text: str) -> ManifestResult:
     return result
 
 
+def parse_go_work(path: str, text: str) -> ManifestResult:
+    result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
+    base = posixpath.dirname(path)
+    for verb, args, _comment, line in _directives(path, text):
+        if not args:
+            continue  # an empty block, `use ()`
+        if verb == "use":
+            if len(args) != 1:
+                raise ParseError(path, "use needs one directory", line)
+            member = posixpath.normpath(posixpath.join(base, args[0], "go.mod"))
+            result.edges.append((result.root_ref, f"file:{member}"))
+        elif verb == "replace":
+            (old_mod, old_version), (new_mod, new_version, _line) = _replace(path, args, line)
+            replaced = f"{old_mod}@{old_version}" if old_version else old_mod
+            if new_mod.startswith(_LOCAL_PREFIXES):
+                result.notes.append(
+                    FileProblem(path, "note", f"{replaced} is replaced by the local directory {new_mod}", line)
+                )
+            elif new_version is None:
+                raise ParseError(path, "a replacement module needs a version", line)
+            else:
+                result.components.append(
+                    _golang(new_mod, new_version, path, line, properties=(("golang:replaces", replaced),))
+                )
+        elif verb not in ("go", "toolchain", "godebug"):
+            result.notes.append(FileProblem(path, "unsupported", f"unknown go.work directive {verb!r}", line))
+    return result
+
+
+@dataclass
+class _VendoredModule:
+    fields: list[str]
+    line: int
+    packages: list[str] = field(default_factory=list)
+    explicit: bool = False
+    go_version: str | None = None
+
+
+def parse_vendor_modules(path: str, text: str) -> ManifestResult:
+    result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
+    modules: list[_VendoredModule] = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("## "):
+            if not modules:
+                raise ParseError(path, "annotation before any module line", lineno)
+            for note in line[3:].split(";"):
+                word, _, value = note.strip().partition(" ")
+                if word == "explicit":
+                    modules[-1].explicit = True
+                elif word == "go" and value.strip():
+                    modules[-1].go_version = value.strip()
+        elif line.startswith("# "):
+            modules.append(_VendoredModule(line[2:].split(), lineno))
+        elif line.startswith("#"):
+            raise ParseError(path, "malformed module line", lineno)
+        elif not modules:
+            raise ParseError(path, "package line before any module line", lineno)
+        else:
+            modules[-1].packages.append(line)
+    for module in modules:
+        comp = _vendored(path, module)
+        if comp is not None:
+            result.components.append(comp)
+    return result
+
+
+def _vendored(path: str, module: _VendoredModule) -> Component | None:
+    """The component of one `# module version [=> replacement [version]]` line."""
+    fields, line = module.fields, module.line
+    new_mod: str | None = None
+    new_version: str | None = None
+    if "=>" in fields:
+        (mod, version), (new_mod, new_version, _line) = _replace(path, fields, line)
+    elif len(fields) == 2:
+        mod, version = fields
+    else:
+        raise ParseError(path, "expected '# module version'", line)
+    if version is None:
+        return None  # a replacement of every version of the module, not a vendored copy
+    if not _VERSION.match(version):
+        raise ParseError(path, f"not a module version: {version!r}", line)
+    props: list[tuple[str, str]] = [("golang:vendored-packages", str(len(module.packages)))]
+    if module.go_version:
+        props.append(("golang:go", module.go_version))
+    direct = None if module.explicit else False
+    if new_mod is None:
+        return _golang(mod, version, path, line, direct=direct, properties=tuple(props))
+    if new_mod.startswith(_LOCAL_PREFIXES):
+        props.append(("golang:replaced-by-directory", new_mod))
+        return _golang(
+            mod, None, path, line, direct=direct, declared_range=f"{version} => {new_mod}", properties=tuple(props)
+        )
+    props.append(("golang:replaces", f"{mod}@{version}"))
+    return _golang(new_mod, new_version or version, path, line, direct=direct, properties=tuple(props))
+
+
 PARSERS = (
     ParserSpec(
         name="go-mod",
@@ -215,5 +334,17 @@ PARSERS = (
         ecosystem=ECOSYSTEM,
         claims=_claims.go_sum,
         parse=guarded(parse_go_sum),
+    ),
+    ParserSpec(
+        name="go-work",
+        ecosystem=ECOSYSTEM,
+        claims=_claims.go_work,
+        parse=guarded(parse_go_work),
+    ),
+    ParserSpec(
+        name="go-vendor-modules",
+        ecosystem=ECOSYSTEM,
+        claims=_claims.go_vendor_modules,
+        parse=guarded(parse_vendor_modules),
     ),
 )
