@@ -195,10 +195,13 @@ def yarn_lock(name: str, relpath: str) -> bool:
 SHORTLISTS: dict[Callable[[str, str], bool], tuple[frozenset[str], tuple[str, ...]]] = {
     cargo_lock: (frozenset({"Cargo.lock"}), ()),
     cargo_toml: (frozenset({"Cargo.toml"}), ()),
+    cocoapods_lock: (frozenset({"Podfile.lock"}), ()),
     composer_lock: (frozenset({"composer.lock"}), ()),
     composer_json: (frozenset({"composer.json"}), ()),
     go_mod: (frozenset({"go.mod"}), ()),
     go_sum: (frozenset({"go.sum"}), ()),
+    go_work: (frozenset({"go.work"}), ()),
+    go_vendor_modules: (frozenset({"modules.txt"}), ()),
     gradle_lockfile: (frozenset(), (".lockfile",)),
     gradle_version_catalog: (frozenset(), (".versions.toml",)),
     maven_pom: (frozenset({"pom.xml"}), ()),
