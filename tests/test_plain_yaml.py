@@ -54,6 +54,16 @@ def test_real_lockfiles_are_read_directly_and_identically(path: Path) -> None:
         "- top-level list\n",
         "a:\tb\n",
         "<<: {a: 1}\n",
+        "a: '1.0\x85rc1'\n",  # NEL, LS and PS are line breaks to PyYAML
+        "a: b\u2028c\n",
+        "a\u2029b: c\n",
+        "a: \x01\n",  # control characters PyYAML refuses
+        "a: b\x0cc\n",
+        "a: \x7f\n",
+        "a: \ufffe\n",
+        "a: \ud800\n",
+        "a: [b?c]\n",  # accepted by libyaml, refused by pure-Python PyYAML
+        "{a?: b}: c\n",
     ],
 )
 def test_outside_the_subset_it_declines(text: str) -> None:
@@ -161,3 +171,9 @@ def test_mutated_lockfiles_read_as_pyyaml_reads_them(data: st.DataObject) -> Non
             end = text.find("\n", at)
             text = text[:at] + text[at:end] + text[at:] if end > at else text
     assert_agrees(text)
+
+
+def test_quote_runs_in_flow_items_are_read_in_linear_time() -> None:
+    """An unterminated flow item of '' pairs once backtracked exponentially (2^n steps)."""
+    assert read_plain_yaml("x: ['" + "''" * 5000 + "]\n") is None
+    assert read_plain_yaml("x: ['" + "''" * 5000 + "']\n") == {"x": ["'" * 5000]}

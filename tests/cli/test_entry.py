@@ -166,3 +166,12 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     )  # fmt: skip
     reader.wait()
     assert "Traceback" not in writer.stderr
+
+
+def test_an_interrupted_fast_run_ends_as_typer_ends_one() -> None:
+    from ospo.cli.entry import run_fast
+
+    def interrupted() -> int:
+        raise KeyboardInterrupt
+
+    assert run_fast(interrupted) == 130

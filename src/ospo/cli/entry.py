@@ -44,8 +44,7 @@ def run_fast(command: Callable[[], int]) -> int:
     try:
         return command()
     except KeyboardInterrupt:
-        sys.stderr.write("\nAborted!\n")
-        return 1
+        return 130  # as Typer ends an interrupted command: 128 + SIGINT, no message
     except BrokenPipeError:
         # The reader went away (`ospo inventory . | head`): stop quietly, and keep Python's
         # final flush of stdout from raising again.

@@ -41,3 +41,11 @@ app.command("reevaluate")(reevaluate)
 @app.callback()
 def _root() -> None:
     """Inventory, licences, vulnerabilities and policy for everything you ship."""
+
+
+def main() -> None:
+    """The console script's former entry (`ospo.cli.main:main`), so that an editable install
+    made before `ospo.cli.entry` existed keeps working until it is reinstalled."""
+    from ospo.cli.entry import main as entry_main
+
+    entry_main()

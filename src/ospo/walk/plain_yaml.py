@@ -25,6 +25,11 @@ _ITEM_LINE = re.compile(r"- (.*)")
 _PLAIN_START = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`]|-[^\s]|[?:][^\s]")
 
 
+# Anything but LF, printable ASCII and the printable non-ASCII PyYAML accepts: control characters
+# (which PyYAML rejects), tabs, CR and the line breaks NEL, LS and PS (which PyYAML folds).
+_OUTSIDE_SUBSET = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 class _Declined(Exception):
     """The text is outside the subset: let PyYAML read it."""
 
@@ -87,7 +92,7 @@ def _scalar(text: str) -> Any:
 
 
 _FLOW_SPECIAL = re.compile(r"[\"\[\]{}]")
-_FLOW_ITEM = re.compile(r"((?:'(?:[^']|'')*'|[^,'\"\[\]{}])*)(,|$)")
+_FLOW_ITEM = re.compile(r"((?:'(?:[^']|'')*+'|[^,'\"\[\]{}])*+)(,|$)")
 
 
 def _flow_items(body: str) -> list[str]:
@@ -123,8 +128,8 @@ def _flow_items(body: str) -> list[str]:
 
 def _flow_scalar(text: str) -> Any:
     """A scalar inside `{...}`/`[...]`, where a plain one may not start with `-`, `?` or `:` at all."""
-    if not text or text[0] in ("-", "?", ":"):
-        raise _Declined
+    if not text or text[0] in ("-", "?", ":") or "?" in text:
+        raise _Declined  # libyaml accepts `?` inside flow scalars, pure-Python PyYAML does not
     return _scalar(text)
 
 
@@ -163,7 +168,7 @@ def read_plain_yaml(text: str) -> dict[Any, Any] | None:
 
 
 def _read(text: str) -> dict[Any, Any]:
-    if "\t" in text or "\r" in text or "\ufeff" in text:
+    if _OUTSIDE_SUBSET.search(text) or "\ufeff" in text:
         raise _Declined
     root: dict[Any, Any] = {}
     # Open containers: (indent of their entries, container). The root's entries are at 0.
