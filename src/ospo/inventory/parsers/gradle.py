@@ -496,13 +496,15 @@ def _notation(
     result: ManifestResult,
 ) -> None:
     platform = ""
-    # Unwrapped in a loop, not by recursion: hostile nesting must not exhaust the stack.
-    while len(arg) >= 3 and arg[0].kind == "id" and arg[1].punct("(") and arg[-1].punct(")"):
-        wrapper = arg[0].text
+    # Unwrapped in a loop over bounds, not by recursion or slicing: hostile nesting must
+    # neither exhaust the stack nor copy the argument once per level.
+    lo, hi = 0, len(arg)
+    while hi - lo >= 3 and arg[lo].kind == "id" and arg[lo + 1].punct("(") and arg[hi - 1].punct(")"):
+        wrapper = arg[lo].text
         if wrapper in _NOT_COMPONENTS:
             return
         if wrapper == "kotlin":
-            inner = _split_arguments(arg[2:-1])
+            inner = _split_arguments(arg[lo + 2 : hi - 1])
             if inner and len(inner[0]) == 1 and inner[0][0].kind in ("str", "istr"):
                 version = inner[1][0] if len(inner) > 1 and inner[1][0].kind in ("str", "istr") else None
                 module = variables.resolve(inner[0][0].text) if inner[0][0].kind == "istr" else inner[0][0].text
@@ -514,7 +516,10 @@ def _notation(
         if wrapper not in _WRAPPERS:
             break
         platform = platform or _WRAPPERS[wrapper]
-        arg = arg[2:-1]
+        lo, hi = lo + 2, hi - 1
+    arg = arg[lo:hi]
+    if not arg:
+        return
     if platform:
         props += (("gradle:platform", platform),)
     if len(arg) == 1 and arg[0].kind in ("str", "istr"):
