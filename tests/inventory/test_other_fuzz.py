@@ -36,6 +36,14 @@ CASES: list[tuple[ParserSpec, list[Path]]] = [
     (maven.PARSER, [FIX / "maven/multi/pom.xml", FIX / "maven/multi/acme-web/pom.xml"]),
     (gradle.PARSERS[0], [FIX / "gradle/android/app/gradle.lockfile"]),
     (gradle.PARSERS[1], [FIX / "gradle/android/gradle/libs.versions.toml"]),
+    (
+        gradle.PARSERS[2],
+        [
+            FIX / "gradle/multi/build.gradle",
+            FIX / "gradle/multi/core/build.gradle",
+            FIX / "gradle/kotlin-app/app/build.gradle.kts",
+        ],
+    ),
     (ruby.PARSERS[0], [FIX / "ruby/app/Gemfile.lock", FIX / "ruby/gem/Gemfile.lock"]),
     (ruby.PARSERS[1], [FIX / "ruby/app/Gemfile"]),
     (composer.PARSERS[0], [FIX / "composer/site/composer.lock"]),
@@ -75,7 +83,9 @@ def mutated(draw: st.DrawFn, texts: list[str]) -> str:
             text = text[:i] + draw(st.text(min_size=1, max_size=3)) + text[i + 1 :]
         elif kind == "insert":
             chunk = draw(
-                st.sampled_from(['"', "[", "]", "{", "}", "<", ">", "(", ")", "\n", "  ", "=", ":", "${", "\x00"])
+                st.sampled_from(
+                    ['"', "[", "]", "{", "}", "<", ">", "(", ")", "\n", "  ", "=", ":", "${", "\x00", "'", "/*", "//"]
+                )
             )
             text = text[:i] + chunk + text[i:]
         elif kind == "delete":

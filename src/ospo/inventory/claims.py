@@ -85,6 +85,10 @@ def gradle_version_catalog(name: str, relpath: str) -> bool:
     return name.endswith(".versions.toml")
 
 
+def gradle_build_script(name: str, relpath: str) -> bool:
+    return name in ("build.gradle", "build.gradle.kts")
+
+
 def maven_pom(name: str, relpath: str) -> bool:
     return name == "pom.xml"
 
@@ -204,6 +208,7 @@ SHORTLISTS: dict[Callable[[str, str], bool], tuple[frozenset[str], tuple[str, ..
     go_vendor_modules: (frozenset({"modules.txt"}), ()),
     gradle_lockfile: (frozenset(), (".lockfile",)),
     gradle_version_catalog: (frozenset(), (".versions.toml",)),
+    gradle_build_script: (frozenset({"build.gradle", "build.gradle.kts"}), ()),
     maven_pom: (frozenset({"pom.xml"}), ()),
     npm_lock: (frozenset({"package-lock.json", "npm-shrinkwrap.json", ".package-lock.json"}), ()),
     nuget_packages_lock: (frozenset({"packages.lock.json"}), ()),

@@ -54,6 +54,7 @@ PARSER_TABLE: tuple[ParserEntry, ...] = (
     ParserEntry("go-vendor-modules", "golang", c.go_vendor_modules),
     ParserEntry("gradle-lockfile", "gradle", c.gradle_lockfile),
     ParserEntry("gradle-version-catalog", "gradle", c.gradle_version_catalog),
+    ParserEntry("gradle-build-script", "gradle", c.gradle_build_script),
     ParserEntry("maven-pom", "maven", c.maven_pom),
     ParserEntry("npm-lock", "npm_lock", c.npm_lock),
     ParserEntry("nuget-packages-lock", "nuget", c.nuget_packages_lock),
