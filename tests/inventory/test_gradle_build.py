@@ -145,6 +145,28 @@ def test_build_script_with_lockfile_gives_one_pinned_direct_component_per_module
     assert all(c.resolved for c in inventory.components)
 
 
+def test_a_version_the_build_raised_is_the_lockfiles(tmp_path: Path) -> None:
+    """`'g:a:1.0'` asks for at least 1.0; when the lockfile pins 1.1, 1.1 is what ships."""
+    (tmp_path / "build.gradle").write_text(
+        "dependencies {\n    implementation 'org.example:lib:1.0'\n    implementation 'org.example:solo:2.0'\n}\n",
+        encoding="utf-8",
+    )
+    sub = tmp_path / "app"
+    sub.mkdir()
+    (sub / "build.gradle").write_text("dependencies { api 'org.example:lib:0.9' }\n", encoding="utf-8")
+    (tmp_path / "gradle.lockfile").write_text(
+        "org.example:lib:1.1=compileClasspath,runtimeClasspath\n", encoding="utf-8"
+    )
+    inventory = build_inventory(str(tmp_path))
+    by = {c.purl: c for c in inventory.components}
+    assert sorted(by) == ["pkg:maven/org.example/lib@1.1", "pkg:maven/org.example/solo@2.0"]
+    lib = by["pkg:maven/org.example/lib@1.1"]
+    assert lib.direct and lib.declared_range in ("1.0", "0.9")
+    assert {loc.path for loc in lib.locations} == {"build.gradle", "app/build.gradle", "gradle.lockfile"}
+    solo = by["pkg:maven/org.example/solo@2.0"]  # no pin: the requested version is the best knowledge
+    assert solo.resolved and solo.direct
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -190,6 +190,8 @@ def merge_results(
     # Declared ranges stay apart per manifest until folded: two manifests naming one
     # package may be pinned to different versions (npm and pnpm workspaces do that).
     declared: list[tuple[str, Component]] = []
+    # Exact versions a build may raise (a Gradle script's): folded into a pin when one exists.
+    requested: list[tuple[str, Component]] = []
     edges: dict[tuple[str, str, str], None] = {}  # (manifest, src, dst), in order
     # (folder, ecosystem) -> key -> resolved purls found there
     resolved_in: dict[tuple[str, str], dict[tuple[str, str | None, str], list[str]]] = defaultdict(
@@ -208,6 +210,9 @@ def merge_results(
             if not comp.resolved:
                 declared.append((result.path, comp))
                 continue
+            if result.versions_requested:
+                requested.append((result.path, comp))
+                continue
             prev_c = by_purl.get(comp.purl)
             by_purl[comp.purl] = _merge(prev_c, comp) if prev_c else comp
             resolved_in[(folder, comp.ecosystem)][_key(comp)].append(comp.purl)
@@ -217,6 +222,16 @@ def merge_results(
     project_by_key: dict[tuple[str, str | None, str], str] = {}
     for project in projects.values():
         project_by_key.setdefault(_key(project), project.purl)
+    # A requested version with a pin of its name nearby is folded into the pin like a range;
+    # without one it is the best knowledge there is and stays a resolved component.
+    unpinned: list[tuple[str, Component]] = []
+    for manifest, comp in requested:
+        pinned_nearby = _find_pin(resolved_in, environment_folder(manifest), comp, by_purl, manifest) is not None
+        (declared if pinned_nearby else unpinned).append((manifest, comp))
+    for manifest, comp in unpinned:
+        prev_c = by_purl.get(comp.purl)
+        by_purl[comp.purl] = _merge(prev_c, comp) if prev_c else comp
+        resolved_in[(environment_folder(manifest), comp.ecosystem)][_key(comp)].append(comp.purl)
     replaced: dict[tuple[str, str], str] = {}  # (manifest, declared purl) -> pin or project
     for manifest, comp in declared:
         target = _find_pin(resolved_in, environment_folder(manifest), comp, by_purl, manifest)

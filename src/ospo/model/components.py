@@ -126,6 +126,8 @@ class ManifestResult:
     in (a requirements file's `-r other.txt`): the collector parses each with the same parser
     even when no parser claims it by name. `projects` are further projects the file
     describes besides `root` (the members of a uv workspace), kept out of `components`.
+    `versions_requested` says the file's exact versions are requests the build may raise
+    (a Gradle script's `'g:a:1.0'`): where a lockfile pins the name, the pin is what ships.
     """
 
     path: str
@@ -136,6 +138,7 @@ class ManifestResult:
     notes: list[FileProblem] = field(default_factory=list)
     includes: list[str] = field(default_factory=list)
     projects: list[Component] = field(default_factory=list)
+    versions_requested: bool = False
 
     @property
     def root_ref(self) -> str:

@@ -18,10 +18,12 @@ build.gradle and build.gradle.kts are programs, but their `dependencies { }` blo
 nearly always plain calls, so they are read as text (a small tokenizer that knows
 comments and strings; nothing is run and nothing is fetched). Every declaration is a
 direct requirement. As in pom.xml, a plain literal version (`'g:a:1.2'`) is taken as
-the version; a dynamic version (`1.+`, `latest.release`), a range, a strict `!!` or a
+the version, unless a gradle.lockfile in the same or a parent folder pins the module:
+Gradle may raise a requested version through conflict resolution, so the pin is what was
+built (the result says `versions_requested`; the collector folds such versions into pins
+like ranges). A dynamic version (`1.+`, `latest.release`), a range, a strict `!!` or a
 `$variable` the script itself does not settle stays unresolved with the text as the
-declared range, for a gradle.lockfile nearby to pin. Gradle may still raise a literal
-through conflict resolution: only a lockfile says what was built. Variables are read from
+declared range, for a gradle.lockfile nearby to pin. Variables are read from
 `ext { }`, `ext.x =`, `def`/`val` and top-level `version`/`group` of the same script;
 gradle.properties and other scripts are other files, which a parser never sees, so a
 version taken from them is noted and left unresolved. Version catalog references
@@ -329,7 +331,7 @@ class _Variables:
 
 
 def parse_build_script(path: str, text: str) -> ManifestResult:
-    result = ManifestResult(path=path, ecosystem=ECOSYSTEM)
+    result = ManifestResult(path=path, ecosystem=ECOSYSTEM, versions_requested=True)
     if "\x00" in text:
         raise ParseError(path, "binary data, not a Gradle script")
     tokens = _tokens(text)
