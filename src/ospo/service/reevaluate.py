@@ -346,14 +346,7 @@ def reevaluate_if_changed(
     day = today or dt.date.today()
     if not force and stored_fingerprint(store) == current:
         return _reevaluate_lapsed(store, service_policy, day, actor)
-    report = reevaluate(
-        store,
-        service_policy.policy,
-        today,
-        policy_source=service_policy.source,
-        actor=actor,
-        sla=service_policy.sla,
-    )
+    report = _reevaluate_with(store, service_policy, today, actor)
     report.fingerprint = current
     _store_fingerprint(store, current)
     _put_state(store, LAPSE_CHECK_KEY, day.isoformat())
@@ -374,6 +367,16 @@ def _reevaluate_lapsed(
     projects = affected_projects(store, lapsed) if lapsed else []
     if not projects:
         return None
+    return _reevaluate_with(store, service_policy, today, actor, projects)
+
+
+def _reevaluate_with(
+    store: Store,
+    service_policy: ServicePolicy,
+    today: dt.date | None,
+    actor: str,
+    projects: Collection[str] | None = None,
+) -> ReevaluationReport:
     return reevaluate(
         store,
         service_policy.policy,
